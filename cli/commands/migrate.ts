@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { createKafka } from '../../lib/kafka/kafka-client.js';
+import { ensureTopics, standardTopics } from '../../lib/kafka/topics.js';
+import { migrate } from '../../lib/rethinkdb/migrate.js';
+import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
+import { TABLES } from '../../lib/rethinkdb/tables.js';
+import { commandContext } from '../command-context.js';
+
+/**
+ * `quoteflow migrate`: creates the RethinkDB database, tables and indexes and the Kafka topics.
+ * Idempotent, so compose runs it before every start.
+ */
+export function registerMigrateCommand(program: Command): void {
+  program
+    .command('migrate')
+    .description('create the RethinkDB database, tables and indexes and the Kafka topics (idempotent)')
+    .option('--skip-kafka', 'leave Kafka topics alone')
+    .option('--skip-rethinkdb', 'leave RethinkDB alone')
+    .option('--wait <seconds>', 'how long to wait for RethinkDB and Kafka to answer', '60')
+    .action(
+      async (options: { skipKafka?: boolean; skipRethinkdb?: boolean; wait: string }, command: Command) => {
+        const { config, logger } = await commandContext(command, 'migrate');
+        const waitMs = Number(options.wait) * 1000;
+        if (!options.skipRethinkdb) {
+          const client = RethinkdbClient.fromConfig(config.rethinkdb, logger, waitMs);
+          try {
+            const result = await migrate(client, TABLES, logger);
+            process.stdout.write(
+              `rethinkdb: database ${client.db}${result.databaseCreated ? ' created' : ' present'}; ` +
+                `tables created: ${result.tablesCreated.join(', ') || 'none'}; ` +
+                `indexes created: ${result.indexesCreated.join(', ') || 'none'}\n`,
+            );
+          } finally {
+            await client.close();
+          }
+        }
+        if (!options.skipKafka) {
+          const kafka = createKafka(config.kafka, logger);
+          const admin = kafka.admin({
+            retry: { maxRetryTime: waitMs, retries: Math.max(5, Math.ceil(waitMs / 2000)) },
+          });
+          await admin.connect();
+          try {
+            const result = await ensureTopics(admin, standardTopics(config.kafka), logger);
+            process.stdout.write(
+              `kafka: topics created: ${result.created.join(', ') || 'none'}; ` +
+                `grown: ${result.grown.join(', ') || 'none'}; unchanged: ${result.unchanged.join(', ') || 'none'}\n`,
+            );
+          } finally {
+            await admin.disconnect();
+          }
+        }
+      },
+    );
+}

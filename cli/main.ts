@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { packageInfo } from '../lib/package-info.js';
+import { registerConfigCommands } from './commands/config-check.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { runCommand } from './run-command.js';
+
+/**
+ * `quoteflow <command>`: every service and tool of the appliance is one command of this program,
+ * so one image and one config file serve them all.
+ */
+const program = new Command('quoteflow')
+  .description('Quoteflow: real-time quote, booking and event analytics appliance')
+  .version(packageInfo().version, '-v, --version')
+  .option('-c, --config <file>', 'config file (YAML); default: $QF_CONFIG, else defaults and QF_* variables')
+  .showHelpAfterError();
+
+registerConfigCommands(program);
+registerMigrateCommand(program);
+
+await runCommand(() => program.parseAsync(process.argv));

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+
+/**
+ * The config file's schema: every key, its default and why it exists.
+ * config/quoteflow.example.yaml documents the same keys for the people who edit the file;
+ * a unit test checks the two agree.
+ */
+
+const ianaTimeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Europe/Rome' },
+);
+
+const identifier = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: 'must be lower-case letters, digits, _ or -' });
+
+const topic = (name: string, partitions: number) =>
+  z
+    .strictObject({
+      name: z.string().min(1).default(name),
+      partitions: z.int().min(1).max(1000).default(partitions),
+      replicationFactor: z.int().min(1).max(7).default(1),
+      /** How long Kafka keeps messages; -1 keeps them forever. */
+      retentionMs: z
+        .int()
+        .min(-1)
+        .default(7 * 24 * 3600 * 1000),
+    })
+    .prefault({});
+
+export const kafkaSchema = z
+  .strictObject({
+    brokers: z.array(z.string().min(1)).min(1).default(['127.0.0.1:9092']),
+    clientId: z.string().min(1).default('quoteflow'),
+    ssl: z.boolean().default(false),
+    sasl: z
+      .strictObject({
+        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+        username: z.string().min(1),
+        password: z.string().min(1),
+      })
+      .nullable()
+      .default(null),
+    connectionTimeoutMs: z.int().min(100).default(3000),
+    topics: z
+      .strictObject({
+        events: topic('qf.events', 6),
+        quotes: topic('qf.quotes', 6),
+        bookings: topic('qf.bookings', 6),
+        dlq: topic('qf.dlq', 1),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const rethinkdbSchema = z
+  .strictObject({
+    /** rethinkdb://[user[:password]@]host[:port][/database] */
+    url: z
+      .string()
+      .regex(/^rethinkdb:\/\//, { message: 'must start with rethinkdb://' })
+      .default('rethinkdb://127.0.0.1:28015/quoteflow'),
+    connectTimeoutMs: z.int().min(100).default(5000),
+    /** Reconnect backoff: the first wait, doubled up to the cap. */
+    reconnectInitialDelayMs: z.int().min(10).default(250),
+    reconnectMaxDelayMs: z.int().min(10).default(10_000),
+  })
+  .prefault({});
+
+export const redisSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })
+      .default('redis://127.0.0.1:6379'),
+  })
+  .prefault({});
+
+export const logSchema = z
+  .strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .prefault({});
+
+const tolerance = (pickupHours: number, dropoffHours: number) => ({
+  pickupToleranceHours: z.number().min(0).default(pickupHours),
+  dropoffToleranceHours: z.number().min(0).default(dropoffHours),
+});
+
+export const resolutionSchema = z
+  .strictObject({
+    /** Put in front of phone numbers that carry neither `+` nor `00`. */
+    phoneDefaultCountryCode: z
+      .string()
+      .regex(/^[1-9][0-9]{0,3}$/, { message: 'must be 1 to 4 digits without + or leading zero' })
+      .default('39'),
+    duplicates: z
+      .strictObject({
+        ...tolerance(3, 3),
+        quotedWithinDays: z.number().min(0).default(14),
+      })
+      .prefault({}),
+    matching: z
+      .strictObject({
+        ...tolerance(3, 3),
+        bookedWithinDays: z.number().min(0).default(30),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const kpiSchema = z
+  .strictObject({
+    /** Day buckets start at midnight in this zone. */
+    timezone: ianaTimeZone.default('UTC'),
+  })
+  .prefault({});
+
+/** Canonical fields a source column can feed, shared by quotes and bookings. */
+const commonColumns = {
+  pickupStation: z.string().min(1),
+  pickupAt: z.string().min(1),
+  dropoffStation: z.string().min(1),
+  dropoffAt: z.string().min(1),
+  /** Column whose value grows with every change (poll mode); defaults to updatedAt. */
+  version: z.string().min(1).optional(),
+  /** Last-modified timestamp, the high-water mark of poll mode. */
+  updatedAt: z.string().min(1).optional(),
+  /** Soft-delete flag or timestamp: a row where it is set (true, non-zero, non-null) is a delete. */
+  deleted: z.string().min(1).optional(),
+  customerEmail: z.string().min(1).optional(),
+  customerPhone: z.string().min(1).optional(),
+  customerName: z.string().min(1).optional(),
+  carGroup: z.string().min(1).optional(),
+  priceAmount: z.string().min(1).optional(),
+  priceCurrency: z.string().min(1).optional(),
+  channel: z.string().min(1).optional(),
+};
+
+const tableMapping = <C extends z.ZodRawShape>(columns: C) =>
+  z.strictObject({
+    table: z.string().min(1),
+    /** Primary-key column: its value is the record's sourceKey. */
+    key: z.string().min(1).default('id'),
+    columns: z.strictObject(columns),
+    /** Currency when the row carries none (or no currency column is mapped). */
+    defaultCurrency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as EUR' })
+      .default('EUR'),
+  });
+
+const quotesTable = tableMapping({
+  ...commonColumns,
+  quotedAt: z.string().min(1),
+  brokerQuoteRef: z.string().min(1).optional(),
+});
+
+const bookingsTable = tableMapping({
+  ...commonColumns,
+  bookedAt: z.string().min(1),
+  status: z.string().min(1),
+  quoteRef: z.string().min(1).optional(),
+}).extend({
+  /** Source values of the status column meaning confirmed or cancelled (compared case-insensitively). */
+  statusValues: z
+    .strictObject({
+      confirmed: z.array(z.string()).min(1).default(['confirmed']),
+      cancelled: z.array(z.string()).min(1).default(['cancelled']),
+    })
+    .prefault({}),
+});
+
+export const sourceSchema = z
+  .strictObject({
+    /** Becomes the `source` of every record; part of every record id, so never rename a live source. */
+    name: identifier,
+    /** A source kept in the file but not run. */
+    enabled: z.boolean().default(true),
+    client: z.enum(['postgres', 'mysql']),
+    mode: z.enum(['poll', 'log']).default('poll'),
+    connection: z.strictObject({
+      host: z.string().min(1),
+      port: z.int().min(1).max(65535).optional(),
+      user: z.string().min(1),
+      password: z.string().default(''),
+      database: z.string().min(1),
+    }),
+    /** Zone of timestamps stored without an offset. */
+    timezone: ianaTimeZone.default('UTC'),
+    pollIntervalMs: z.int().min(50).default(1000),
+    tables: z
+      .strictObject({
+        quotes: quotesTable.optional(),
+        bookings: bookingsTable.optional(),
+      })
+      .refine((t) => t.quotes !== undefined || t.bookings !== undefined, {
+        message: 'must map quotes, bookings or both',
+      }),
+  })
+  .superRefine((source, ctx) => {
+    // Poll mode finds changed rows through a last-modified column; without one it would miss updates.
+    if (source.mode !== 'poll') return;
+    for (const kind of ['quotes', 'bookings'] as const) {
+      const mapping = source.tables[kind];
+      if (mapping && mapping.columns.updatedAt === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tables', kind, 'columns', 'updatedAt'],
+          message: 'required in poll mode',
+        });
+      }
+    }
+  });
+
+export const configSchema = z.strictObject({
+  kafka: kafkaSchema,
+  rethinkdb: rethinkdbSchema,
+  redis: redisSchema,
+  log: logSchema,
+  kpi: kpiSchema,
+  resolution: resolutionSchema,
+  sources: z
+    .array(sourceSchema)
+    .default([])
+    .superRefine((sources, ctx) => {
+      const seen = new Set<string>();
+      sources.forEach((source, index) => {
+        if (seen.has(source.name)) {
+          ctx.addIssue({ code: 'custom', path: [index, 'name'], message: 'duplicate source name' });
+        }
+        seen.add(source.name);
+      });
+    }),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type KafkaConfig = Config['kafka'];
+export type TopicConfig = KafkaConfig['topics']['events'];
+export type RethinkdbConfig = Config['rethinkdb'];
+export type RedisConfig = Config['redis'];
+export type ResolutionConfig = Config['resolution'];
+export type SourceConfig = Config['sources'][number];

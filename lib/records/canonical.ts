@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { isTimestamp, isUtcTimestamp } from './timestamp.js';
+
+/**
+ * The canonical records that travel on Kafka (DESIGN.md, "Canonical records"). Unknown fields are
+ * dropped rather than rejected, so a newer producer does not stop an older processor during an
+ * upgrade; what a source has beyond the canonical fields belongs in `attributes`.
+ */
+
+const text = (max = 1024) => z.string().max(max);
+const optionalText = (max = 1024) => text(max).nullish();
+
+export const timestamp = z.string().max(64).refine(isTimestamp, { message: 'must be an ISO-8601 date-time' });
+
+export const version = z.union([
+  z.int().min(0),
+  z.string().regex(/^\d{1,40}$/),
+  z.string().max(64).refine(isUtcTimestamp, { message: 'must be an ISO-8601 UTC date-time' }),
+]);
+
+const place = z.object({
+  station: text(64).trim().min(1),
+  at: timestamp,
+});
+
+const customer = z
+  .object({
+    email: optionalText(320),
+    phone: optionalText(64),
+    name: optionalText(256),
+  })
+  .nullish();
+
+const price = z
+  .object({
+    amount: z.number(),
+    currency: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as EUR' }),
+  })
+  .nullish();
+
+const identity = {
+  id: text(512).min(3),
+  source: text(64).min(1),
+  sourceKey: text(256).min(1),
+  version,
+};
+
+const tripFields = {
+  customer,
+  pickup: place,
+  dropoff: place,
+  carGroup: text(32).min(1),
+  price,
+  channel: optionalText(64),
+  attributes: z.record(z.string(), z.unknown()).default({}),
+};
+
+/** The id must be `<source>:<sourceKey>`: every stage relies on it being stable and derivable. */
+function idMatchesSource(record: { id: string; source: string; sourceKey: string }, ctx: z.RefinementCtx) {
+  if (record.id !== `${record.source}:${record.sourceKey}`) {
+    ctx.addIssue({ code: 'custom', path: ['id'], message: 'must be <source>:<sourceKey>' });
+  }
+}
+
+export const quoteUpsertSchema = z
+  .object({
+    kind: z.literal('quote'),
+    op: z.literal('upsert'),
+    ...identity,
+    quotedAt: timestamp,
+    brokerQuoteRef: optionalText(256),
+    ...tripFields,
+  })
+  .superRefine(idMatchesSource);
+
+export const bookingUpsertSchema = z
+  .object({
+    kind: z.literal('booking'),
+    op: z.literal('upsert'),
+    ...identity,
+    bookedAt: timestamp,
+    quoteRef: optionalText(256),
+    status: z.enum(['confirmed', 'cancelled']),
+    ...tripFields,
+  })
+  .superRefine(idMatchesSource);
+
+/** A delete from a replication log may carry nothing but the key. */
+export const deleteSchema = z
+  .object({
+    kind: z.enum(['quote', 'booking']),
+    op: z.literal('delete'),
+    ...identity,
+  })
+  .superRefine(idMatchesSource);
+
+export const eventSchema = z.object({
+  kind: z.literal('event'),
+  id: z.uuid(),
+  type: z.enum(['click', 'view', 'postback', 'track']),
+  name: text(256).min(1),
+  receivedAt: timestamp,
+  sentAt: timestamp.nullish(),
+  project: text(64).min(1),
+  anonymousId: optionalText(256),
+  userId: optionalText(256),
+  properties: z.record(z.string(), z.unknown()).default({}),
+  context: z
+    .object({
+      ip: optionalText(64),
+      userAgent: optionalText(2048),
+      referrer: optionalText(2048),
+      page: optionalText(2048),
+      campaign: z.record(z.string(), text()).default({}),
+    })
+    .prefault({}),
+});
+
+export type QuoteUpsert = z.output<typeof quoteUpsertSchema>;
+export type BookingUpsert = z.output<typeof bookingUpsertSchema>;
+export type RecordDelete = z.output<typeof deleteSchema>;
+export type Quote = QuoteUpsert | (RecordDelete & { kind: 'quote' });
+export type Booking = BookingUpsert | (RecordDelete & { kind: 'booking' });
+export type CanonicalEvent = z.output<typeof eventSchema>;
+export type CanonicalRecord = QuoteUpsert | BookingUpsert | RecordDelete | CanonicalEvent;

@@ -1,0 +1,64 @@
+/**
+ * ISO-8601 date-times as the canonical records carry them: `2026-06-25T20:14:00Z`,
+ * with an optional fraction and an optional offset. One without an offset is a local time of the
+ * source's configured zone; it is resolved to UTC by whoever knows that zone.
+ */
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+export interface TimestampParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** Fraction of a second as nanoseconds. */
+  nanos: number;
+  /** The offset text (`Z`, `+02:00`), or undefined when the value has none. */
+  offset: string | undefined;
+}
+
+export function parseTimestamp(value: string): TimestampParts | undefined {
+  const match = ISO_DATE_TIME.exec(value);
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s, fraction, offset] = match;
+  const parts: TimestampParts = {
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: Number(h),
+    minute: Number(mi),
+    second: Number(s ?? '0'),
+    nanos: Number((fraction ?? '').padEnd(9, '0')),
+    offset,
+  };
+  // Reject dates the calendar does not have (2026-02-30) and out-of-range times.
+  const probe = new Date(
+    Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second),
+  );
+  const valid =
+    probe.getUTCFullYear() === parts.year &&
+    probe.getUTCMonth() === parts.month - 1 &&
+    probe.getUTCDate() === parts.day &&
+    probe.getUTCHours() === parts.hour &&
+    probe.getUTCMinutes() === parts.minute &&
+    probe.getUTCSeconds() === parts.second;
+  if (!valid) return undefined;
+  if (offset && offset !== 'Z') {
+    const hours = Number(offset.slice(1, 3));
+    const minutes = Number(offset.slice(-2));
+    if (hours > 18 || minutes > 59) return undefined;
+  }
+  return parts;
+}
+
+export function isTimestamp(value: string): boolean {
+  return parseTimestamp(value) !== undefined;
+}
+
+/** True for a timestamp that names its offset as UTC (`Z` or `+00:00`). */
+export function isUtcTimestamp(value: string): boolean {
+  const offset = parseTimestamp(value)?.offset;
+  return offset === 'Z' || offset === '+00:00' || offset === '+0000';
+}

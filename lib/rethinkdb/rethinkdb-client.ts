@@ -1,0 +1,140 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import r from 'rethinkdb';
+import { backoffDelay, sleep } from '../backoff.js';
+import type { RethinkdbConfig } from '../config/schema.js';
+import { QuoteflowError, errorMessage } from '../errors.js';
+import type { RethinkdbAddress } from './rethinkdb-url.js';
+import { parseRethinkdbUrl } from './rethinkdb-url.js';
+
+export interface RethinkdbClientOptions {
+  address: RethinkdbAddress;
+  logger: Logger;
+  connectTimeoutMs: number;
+  reconnectInitialDelayMs: number;
+  reconnectMaxDelayMs: number;
+  /** How long `connection()` keeps trying before it gives up; services wait forever. */
+  maxWaitMs?: number;
+}
+
+/**
+ * One shared RethinkDB connection that reconnects by itself with backoff. Callers ask for the
+ * connection per query, so a dropped connection costs the queries in flight (which fail with a
+ * retriable error) and nothing after. It emits `reconnected` when a connection opens after the
+ * first, because changefeeds do not survive a reconnect: their owners must re-read and re-subscribe.
+ */
+export class RethinkdbClient extends EventEmitter {
+  private current: r.Connection | undefined;
+  private connecting: Promise<r.Connection> | undefined;
+  private connectedBefore = false;
+  private closed = false;
+
+  constructor(private readonly options: RethinkdbClientOptions) {
+    super();
+  }
+
+  static fromConfig(config: RethinkdbConfig, logger: Logger, maxWaitMs?: number): RethinkdbClient {
+    return new RethinkdbClient({
+      address: parseRethinkdbUrl(config.url),
+      logger: logger.child({ component: 'rethinkdb' }),
+      connectTimeoutMs: config.connectTimeoutMs,
+      reconnectInitialDelayMs: config.reconnectInitialDelayMs,
+      reconnectMaxDelayMs: config.reconnectMaxDelayMs,
+      ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
+    });
+  }
+
+  get db(): string {
+    return this.options.address.db;
+  }
+
+  /** The open connection, connecting (and waiting with backoff) when there is none. */
+  connection(): Promise<r.Connection> {
+    if (this.closed)
+      return Promise.reject(new QuoteflowError('RETHINKDB_CLOSED', 'RethinkDB client is closed'));
+    if (this.current?.open) return Promise.resolve(this.current);
+    this.connecting ??= this.connectWithBackoff().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  async run<T>(query: r.Operation<T>): Promise<T> {
+    const connection = await this.connection();
+    try {
+      return await query.run(connection);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ReqlDriverError' && !connection.open) {
+        throw new QuoteflowError('RETHINKDB_UNAVAILABLE', `RethinkDB connection lost: ${error.message}`, {
+          retriable: true,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const connection = this.current;
+    this.current = undefined;
+    if (connection?.open) await connection.close();
+  }
+
+  private async connectWithBackoff(): Promise<r.Connection> {
+    const { address, logger } = this.options;
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const connection = await r.connect({
+          host: address.host,
+          port: address.port,
+          db: address.db,
+          user: address.user,
+          password: address.password,
+          timeout: Math.max(1, Math.ceil(this.options.connectTimeoutMs / 1000)),
+        });
+        this.adopt(connection);
+        return connection;
+      } catch (error) {
+        const waited = Date.now() - started;
+        if (this.closed || waited >= (this.options.maxWaitMs ?? Infinity)) {
+          throw new QuoteflowError(
+            'RETHINKDB_UNAVAILABLE',
+            `cannot connect to RethinkDB at ${address.host}:${address.port}: ${errorMessage(error)}`,
+            { retriable: true, cause: error },
+          );
+        }
+        const delay = backoffDelay(
+          attempt,
+          this.options.reconnectInitialDelayMs,
+          this.options.reconnectMaxDelayMs,
+        );
+        logger.warn(
+          { host: address.host, port: address.port, err: errorMessage(error), retryInMs: delay },
+          'RethinkDB connect failed',
+        );
+        await sleep(delay);
+      }
+    }
+  }
+
+  private adopt(connection: r.Connection): void {
+    const { logger, address } = this.options;
+    this.current = connection;
+    const dropped = (reason: string) => {
+      if (this.current !== connection) return;
+      this.current = undefined;
+      if (!this.closed) logger.warn({ reason }, 'RethinkDB connection dropped; will reconnect on next use');
+    };
+    connection.on('close', () => {
+      dropped('closed');
+    });
+    connection.on('error', (error: unknown) => {
+      dropped(errorMessage(error));
+    });
+    logger.info({ host: address.host, port: address.port, db: address.db }, 'connected to RethinkDB');
+    if (this.connectedBefore) this.emit('reconnected');
+    this.connectedBefore = true;
+  }
+}
