@@ -110,9 +110,11 @@ export class RethinkdbClient extends EventEmitter {
           this.options.reconnectInitialDelayMs,
           this.options.reconnectMaxDelayMs,
         );
-        logger.warn(
-          { host: address.host, port: address.port, err: errorMessage(error), retryInMs: delay },
-          'RethinkDB connect failed',
+        // Attempts 0, 1, 3, 7, 15…: the operator hears of an outage at once, not fifty times a minute.
+        const level = (attempt & (attempt + 1)) === 0 ? 'warn' : 'debug';
+        logger[level](
+          { host: address.host, port: address.port, attempt, err: errorMessage(error) },
+          'RethinkDB connect failed; retrying',
         );
         await sleep(delay);
       }

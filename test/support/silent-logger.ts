@@ -1,0 +1,3 @@
+import { createLogger } from '../../lib/logger.js';
+
+export const silentLogger = createLogger({ level: 'silent' });

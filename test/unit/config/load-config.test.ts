@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import YAML from 'yaml';
+import { ConfigError, parseConfig } from '../../../lib/config/load-config.js';
+import { repoRoot } from '../../support/services.js';
+
+const example = readFileSync(`${repoRoot}config/quoteflow.example.yaml`, 'utf8');
+
+function issuesOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(text, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
+    throw error;
+  }
+  return [];
+}
+
+function exampleWith(edit: (doc: Record<string, unknown>) => void): string {
+  const doc = YAML.parse(example) as Record<string, unknown>;
+  edit(doc);
+  return YAML.stringify(doc);
+}
+
+describe('parseConfig', () => {
+  describe('when given the example file', () => {
+    it('should accept it and apply its values', () => {
+      const { config, warnings } = parseConfig(example, {});
+      expect(warnings).to.deep.equal([]);
+      expect(config.kafka.brokers).to.deep.equal(['127.0.0.1:9092']);
+      expect(config.sources.map((s) => s.name)).to.deep.equal(['rentalcars', 'autoeurope']);
+      expect(config.sources[1]?.tables.bookings?.statusValues.cancelled).to.deep.equal([
+        'CANCELLED',
+        'STORNO',
+      ]);
+    });
+  });
+
+  describe('when the file is empty', () => {
+    it('should give every default', () => {
+      const { config } = parseConfig('', {});
+      expect(config.rethinkdb.url).to.equal('rethinkdb://127.0.0.1:28015/quoteflow');
+      expect(config.resolution).to.deep.equal({
+        phoneDefaultCountryCode: '39',
+        duplicates: { pickupToleranceHours: 3, dropoffToleranceHours: 3, quotedWithinDays: 14 },
+        matching: { pickupToleranceHours: 3, dropoffToleranceHours: 3, bookedWithinDays: 30 },
+      });
+      expect(config.sources).to.deep.equal([]);
+    });
+  });
+
+  describe('when a required key is missing', () => {
+    it('should name the exact key', () => {
+      const text = exampleWith((doc) => {
+        const sources = doc.sources as { tables: { bookings: { columns: Record<string, unknown> } } }[];
+        delete sources[1]!.tables.bookings.columns.bookedAt;
+      });
+      expect(issuesOf(text)).to.deep.equal(['sources[1].tables.bookings.columns.bookedAt: required']);
+    });
+
+    it('should name the poll-mode last-modified column', () => {
+      const text = exampleWith((doc) => {
+        const sources = doc.sources as { tables: { quotes: { columns: Record<string, unknown> } } }[];
+        delete sources[0]!.tables.quotes.columns.updatedAt;
+      });
+      expect(issuesOf(text)).to.deep.equal([
+        'sources[0].tables.quotes.columns.updatedAt: required in poll mode',
+      ]);
+    });
+  });
+
+  describe('when keys are wrong', () => {
+    it('should report every error at once, each at its key', () => {
+      const text = [
+        'kafka:',
+        '  brokerz: [a:1]',
+        '  topics: { quotes: { partitions: 0 } }',
+        'log: { level: loud }',
+        'kpi: { timezone: Mars/Olympus }',
+      ].join('\n');
+      expect(issuesOf(text)).to.have.members([
+        'kafka.brokerz: unknown key',
+        'kafka.topics.quotes.partitions: must be >= 1',
+        'log.level: must be one of: "fatal", "error", "warn", "info", "debug", "trace", "silent"',
+        'kpi.timezone: must be an IANA time zone such as Europe/Rome',
+      ]);
+    });
+
+    it('should flag two sources with one name', () => {
+      const text = exampleWith((doc) => {
+        (doc.sources as { name: string }[])[1]!.name = 'rentalcars';
+      });
+      expect(issuesOf(text)).to.deep.equal(['sources[1].name: duplicate source name']);
+    });
+  });
+
+  describe('when a value is a secret', () => {
+    it('should never echo it in an error', () => {
+      const text = exampleWith((doc) => {
+        const source = (doc.sources as { connection: Record<string, unknown> }[])[0]!;
+        source.connection.password = 'hunter2-secret';
+        source.connection.port = 'hunter2-port';
+      });
+      const issues = issuesOf(text);
+      expect(issues).to.deep.equal(['sources[0].connection.port: must be number, not a string']);
+      expect(issues.join('\n')).not.to.contain('hunter2');
+    });
+
+    it('should not quote the file in a YAML syntax error', () => {
+      const issues = issuesOf('kafka:\n  sasl: { password: "hunter2\n');
+      expect(issues).not.to.be.empty;
+      for (const issue of issues)
+        expect(issue).to.match(/^line \d+, column \d+: YAML syntax error \([A-Z_]+\)$/);
+    });
+  });
+
+  describe('when the environment overrides keys', () => {
+    it('should take QF_* variables over the file, typed by the schema', () => {
+      const { config } = parseConfig(example, {
+        QF_KAFKA_BROKERS: 'k1:9092, k2:9092',
+        QF_KAFKA_SSL: 'true',
+        QF_KAFKA_TOPICS_EVENTS_PARTITIONS: '12',
+        QF_RETHINKDB_URL: 'rethinkdb://db:28015/analytics',
+      });
+      expect(config.kafka.brokers).to.deep.equal(['k1:9092', 'k2:9092']);
+      expect(config.kafka.ssl).to.equal(true);
+      expect(config.kafka.topics.events.partitions).to.equal(12);
+      expect(config.rethinkdb.url).to.equal('rethinkdb://db:28015/analytics');
+    });
+
+    it('should name the variable when its value is invalid', () => {
+      expect(issuesOf('', { QF_KAFKA_CONNECTION_TIMEOUT_MS: 'soon' })).to.deep.equal([
+        'kafka.connectionTimeoutMs: must be number, not a string (set by QF_KAFKA_CONNECTION_TIMEOUT_MS)',
+      ]);
+    });
+
+    it('should warn about a QF_ variable that names no key', () => {
+      const { warnings } = parseConfig('', { QF_KAFKA_BROKER: 'x:1', QF_CONFIG: '/etc/q.yaml' });
+      expect(warnings).to.deep.equal(['environment variable QF_KAFKA_BROKER names no config key; ignored']);
+    });
+
+    it('should accept a list of objects as JSON', () => {
+      const sources = [
+        {
+          name: 'pg1',
+          client: 'postgres',
+          mode: 'log',
+          connection: { host: 'h', user: 'u', database: 'd' },
+          tables: {
+            quotes: {
+              table: 'q',
+              columns: {
+                quotedAt: 'a',
+                pickupStation: 'b',
+                pickupAt: 'c',
+                dropoffStation: 'd',
+                dropoffAt: 'e',
+              },
+            },
+          },
+        },
+      ];
+      const { config } = parseConfig('', { QF_SOURCES: JSON.stringify(sources) });
+      expect(config.sources[0]?.name).to.equal('pg1');
+    });
+  });
+
+  describe('when values name environment variables', () => {
+    it('should substitute ${NAME} and ${NAME:-fallback}', () => {
+      const text =
+        'redis: { url: "redis://:${REDIS_PW}@${REDIS_HOST:-localhost}:6379" }\nkafka: { clientId: "$${literal}" }';
+      const { config } = parseConfig(text, { REDIS_PW: 's3cret' });
+      expect(config.redis.url).to.equal('redis://:s3cret@localhost:6379');
+      expect(config.kafka.clientId).to.equal('${literal}');
+    });
+
+    it('should name the key whose variable is not set', () => {
+      expect(issuesOf('redis: { url: "redis://:${REDIS_PW}@r:6379" }')).to.deep.equal([
+        'redis.url: environment variable REDIS_PW is not set',
+      ]);
+    });
+  });
+});
