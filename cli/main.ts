@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { packageInfo } from '../lib/package-info.js';
 import { registerConfigCommands } from './commands/config-check.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
+import { registerUserCommands } from './commands/user.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -17,5 +19,7 @@ const program = new Command('quoteflow')
 
 registerConfigCommands(program);
 registerMigrateCommand(program);
+registerDashboardCommand(program);
+registerUserCommands(program);
 
 await runCommand(() => program.parseAsync(process.argv));

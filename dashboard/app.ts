@@ -1,0 +1,94 @@
+import express from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { DashboardConfig } from '../lib/config/schema.js';
+import type { Logger } from '../lib/logger.js';
+import type { UserStore } from './auth/user-store.js';
+import { apiRoutes } from './http/api-routes.js';
+import { authenticate } from './http/authenticate.js';
+import { csrfProtection, csrfTokenFor } from './http/csrf.js';
+import { errorHandler } from './http/error-handler.js';
+import { loginRoutes } from './http/login-routes.js';
+import { RedisSessionStore } from './http/redis-session-store.js';
+import { homePage } from './pages/home-page.js';
+import { STYLESHEET } from './pages/styles.js';
+
+export interface DashboardAppOptions {
+  config: DashboardConfig;
+  users: UserStore;
+  redis: Redis;
+  logger: Logger;
+  metrics: Registry;
+}
+
+/**
+ * The dashboard's Express app. Public: the sign-in page, the stylesheet and /healthz; everything
+ * registered after `authenticate` needs a signed-in user or an API token.
+ */
+export function createDashboardApp(options: DashboardAppOptions): express.Express {
+  const { config, users, redis, logger, metrics } = options;
+  const ttlMs = config.sessionTtlHours * 3_600_000;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxyHops);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'"],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'img-src': ["'self'", 'data:'],
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  );
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(
+    session({
+      name: 'qf.sid',
+      secret: config.sessionSecret,
+      store: new RedisSessionStore(redis, ttlMs),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: ttlMs },
+    }),
+  );
+  app.use(csrfProtection());
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/static/quoteflow.css', (_req, res) => {
+    res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
+  });
+  app.use(
+    loginRoutes({
+      users,
+      redis,
+      logger,
+      windowMinutes: config.loginRateLimit.windowMinutes,
+      maxAttempts: config.loginRateLimit.maxAttempts,
+    }),
+  );
+
+  app.use(authenticate(users));
+  app.get('/', (req, res) => {
+    if (!req.user) return;
+    res.type('html').send(homePage(req.user, csrfTokenFor(req)));
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+  app.use('/api/v1', apiRoutes(users));
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'no such route' });
+  });
+  app.use(errorHandler(logger));
+  return app;
+}
