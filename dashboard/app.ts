@@ -5,12 +5,14 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { DashboardConfig } from '../lib/config/schema.js';
 import type { Logger } from '../lib/logger.js';
+import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
 import type { UserStore } from './auth/user-store.js';
 import { apiRoutes } from './http/api-routes.js';
 import { authenticate } from './http/authenticate.js';
 import { csrfProtection, csrfTokenFor } from './http/csrf.js';
 import { errorHandler } from './http/error-handler.js';
 import { loginRoutes } from './http/login-routes.js';
+import { recordsRoutes } from './http/records-routes.js';
 import { RedisSessionStore } from './http/redis-session-store.js';
 import { homePage } from './pages/home-page.js';
 import { STYLESHEET } from './pages/styles.js';
@@ -21,6 +23,9 @@ export interface DashboardAppOptions {
   redis: Redis;
   logger: Logger;
   metrics: Registry;
+  db: RethinkdbClient;
+  /** The KPI time zone: exports show times as its wall clock. */
+  zone: string;
 }
 
 /**
@@ -86,6 +91,7 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use('/api/v1', apiRoutes(users));
+  app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone }));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });
   });

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { DashboardConfig } from '../lib/config/schema.js';
 import type { Logger } from '../lib/logger.js';
+import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
 import { QuoteflowError } from '../lib/errors.js';
 import type { UserStore } from './auth/user-store.js';
 import { createDashboardApp } from './app.js';
@@ -14,6 +15,8 @@ export interface DashboardServerOptions {
   redis: Redis;
   logger: Logger;
   metrics: Registry;
+  db: RethinkdbClient;
+  zone: string;
 }
 
 /**

@@ -30,6 +30,8 @@ export function registerDashboardCommand(program: Command): void {
         redis,
         logger,
         metrics: createMetricsRegistry('dashboard'),
+        db,
+        zone: config.kpi.timezone,
       });
       await bootstrapAdmin(users, config.dashboard.admin, logger);
       await server.listen();

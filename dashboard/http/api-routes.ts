@@ -5,6 +5,7 @@ import { publicUser } from '../auth/user.js';
 import type { UserStore } from '../auth/user-store.js';
 import { requireRole } from './authenticate.js';
 import { csrfTokenFor } from './csrf.js';
+import { OPENAPI_DOCUMENT } from './openapi.js';
 
 function body(req: Request): Record<string, unknown> {
   return (req.body ?? {}) as Record<string, unknown>;
@@ -19,6 +20,10 @@ function text(input: Record<string, unknown>, name: string): string {
 /** /api/v1: who am I, users (admin), API tokens. Mounted behind `authenticate`. */
 export function apiRoutes(users: UserStore): Router {
   const router = Router();
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(OPENAPI_DOCUMENT);
+  });
 
   router.get('/me', (req: Request, res: Response) => {
     res.json({ user: req.user, csrfToken: req.authMethod === 'session' ? csrfTokenFor(req) : undefined });

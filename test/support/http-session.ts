@@ -43,6 +43,12 @@ export class HttpSession {
     };
   }
 
+  /** A GET whose body is read by the caller (binary downloads), with this session's cookies. */
+  download(path: string): Promise<Response> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    return fetch(this.baseUrl + path, { headers: cookie === '' ? {} : { cookie }, redirect: 'manual' });
+  }
+
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
   }

@@ -38,6 +38,8 @@ describe('dashboard sign-in and access control (real Redis and ReQL server)', fu
       redis,
       logger: silentLogger,
       metrics: createMetricsRegistry('dashboard'),
+      db: rethink,
+      zone: 'UTC',
     });
     servers.push(server);
     return `http://127.0.0.1:${await server.listen()}`;
@@ -88,6 +90,8 @@ describe('dashboard sign-in and access control (real Redis and ReQL server)', fu
         redis,
         logger: silentLogger,
         metrics: createMetricsRegistry('x'),
+        db: rethink,
+        zone: 'UTC',
       });
       const routes = listRoutes(app);
       // Signing out without a session changes nothing, so it needs none.
@@ -114,6 +118,26 @@ describe('dashboard sign-in and access control (real Redis and ReQL server)', fu
         if (!concrete.startsWith('/api/')) {
           expect(page.status, `${method} ${concrete} as a page`).to.be.oneOf([303, 401, 403]);
         }
+      }
+    });
+
+    it('should describe every /api/v1 route in the OpenAPI document', async () => {
+      const app = createDashboardApp({
+        config,
+        users,
+        redis,
+        logger: silentLogger,
+        metrics: createMetricsRegistry('x'),
+        db: rethink,
+        zone: 'UTC',
+      });
+      const { session } = await signIn(ADMIN);
+      const document = (await session.request('GET', '/api/v1/openapi.json')).json as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      for (const { method, path } of listRoutes(app).filter((route) => route.path.startsWith('/api/v1/'))) {
+        const documented = path.slice('/api/v1'.length).replace(/:(\w+)/g, '{$1}');
+        expect(document.paths[documented]?.[method.toLowerCase()], `${method} ${path}`).to.be.an('object');
       }
     });
 
