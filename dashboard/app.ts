@@ -11,6 +11,7 @@ import { apiRoutes } from './http/api-routes.js';
 import { authenticate } from './http/authenticate.js';
 import { csrfProtection, csrfTokenFor } from './http/csrf.js';
 import { errorHandler } from './http/error-handler.js';
+import { kpiRoutes } from './http/kpi-routes.js';
 import { loginRoutes } from './http/login-routes.js';
 import { recordsRoutes } from './http/records-routes.js';
 import { RedisSessionStore } from './http/redis-session-store.js';
@@ -92,6 +93,7 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   });
   app.use('/api/v1', apiRoutes(users));
   app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone }));
+  app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });
   });

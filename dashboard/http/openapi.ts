@@ -30,6 +30,17 @@ const kindParameter = {
   required: true,
   schema: { type: 'string', enum: ['quotes', 'bookings', 'events'] },
 };
+const granularityParameter = {
+  name: 'granularity',
+  in: 'query',
+  schema: { type: 'string', enum: ['hour', 'day', 'week', 'month'], default: 'day' },
+  description: 'weeks start on Monday and days at midnight, in the KPI time zone',
+};
+const groupByParameter = {
+  name: 'groupBy',
+  in: 'query',
+  schema: { type: 'string', enum: ['source', 'pickupStation', 'carGroup', 'channel'] },
+};
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const error = {
   description: 'error',
@@ -111,6 +122,25 @@ export const OPENAPI_DOCUMENT = {
         parameters: [
           kindParameter,
           ...filterParameters,
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'xlsx'], default: 'csv' } },
+        ],
+        responses: { 200: { description: 'the file' }, 400: error, 403: error },
+      },
+    },
+    '/kpis': {
+      get: {
+        summary: 'the explore table: KPIs per bucket (and per group) of a period',
+        parameters: [...filterParameters.slice(0, 6), granularityParameter, groupByParameter],
+        responses: { 200: json('{ zone, rows: [{ start, label, group, totals }] }'), 400: error },
+      },
+    },
+    '/kpis/export': {
+      get: {
+        summary: 'the explore table as CSV or XLSX (analyst)',
+        parameters: [
+          ...filterParameters.slice(0, 6),
+          granularityParameter,
+          groupByParameter,
           { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'xlsx'], default: 'csv' } },
         ],
         responses: { 200: { description: 'the file' }, 400: error, 403: error },

@@ -1,21 +1,9 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
-import r from 'rethinkdb';
-import { parseConfig } from '../../../lib/config/load-config.js';
-import type { DashboardConfig } from '../../../lib/config/schema.js';
-import { createMetricsRegistry } from '../../../lib/metrics.js';
-import { createRedis } from '../../../lib/redis.js';
-import { migrate } from '../../../lib/rethinkdb/migrate.js';
-import { RethinkdbClient } from '../../../lib/rethinkdb/rethinkdb-client.js';
-import { parseRethinkdbUrl } from '../../../lib/rethinkdb/rethinkdb-url.js';
-import { TABLES } from '../../../lib/rethinkdb/tables.js';
-import { createDashboardApp } from '../../../dashboard/app.js';
 import { bootstrapAdmin } from '../../../dashboard/auth/bootstrap-admin.js';
-import { UserStore } from '../../../dashboard/auth/user-store.js';
-import { DashboardServer } from '../../../dashboard/dashboard-server.js';
 import { listRoutes } from '../../support/express-routes.js';
+import { uniqueName } from '../../support/services.js';
+import { TestDashboard } from '../../support/test-dashboard.js';
 import { HttpSession } from '../../support/http-session.js';
-import { services, uniqueName } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
 
 const ADMIN = { email: 'Ada@Example.com', password: 'correct horse battery' };
@@ -23,76 +11,24 @@ const VIEWER = { email: 'vic@example.com', password: 'viewer password 1' };
 
 describe('dashboard sign-in and access control (real Redis and ReQL server)', function () {
   this.timeout(60_000);
-  const db = uniqueName('qf_test_dash');
-  let rethink: RethinkdbClient;
-  let redis: Redis;
-  let users: UserStore;
-  let config: DashboardConfig;
-  const servers: DashboardServer[] = [];
+  const dashboard = new TestDashboard('UTC', { QF_DASHBOARD_LOGIN_RATE_LIMIT_MAX_ATTEMPTS: '3' });
+  const { users } = dashboard;
   let base = '';
-
-  async function startServer(): Promise<string> {
-    const server = new DashboardServer({
-      config,
-      users,
-      redis,
-      logger: silentLogger,
-      metrics: createMetricsRegistry('dashboard'),
-      db: rethink,
-      zone: 'UTC',
-    });
-    servers.push(server);
-    return `http://127.0.0.1:${await server.listen()}`;
-  }
-
-  async function signIn(who: { email: string; password: string }, url = base) {
-    const session = new HttpSession(url);
-    const response = await session.request('POST', '/login', { json: who });
-    expect(response.status, response.text).to.equal(200);
-    return { session, csrf: String(response.json?.csrfToken) };
-  }
+  const startServer = () => dashboard.start();
+  const signIn = (who: { email: string; password: string }, url = base) => dashboard.signIn(url, who);
 
   before(async () => {
-    rethink = new RethinkdbClient({
-      address: { ...parseRethinkdbUrl(services.rethinkdbUrl), db },
-      logger: silentLogger,
-      connectTimeoutMs: 2000,
-      reconnectInitialDelayMs: 50,
-      reconnectMaxDelayMs: 500,
-      maxWaitMs: 10_000,
-    });
-    await migrate(rethink, TABLES, silentLogger);
-    redis = createRedis({ url: services.redisUrl }, silentLogger);
-    users = new UserStore(rethink);
-    config = parseConfig('', {
-      QF_DASHBOARD_HOST: '127.0.0.1',
-      QF_DASHBOARD_PORT: '0',
-      QF_DASHBOARD_SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
-      QF_DASHBOARD_LOGIN_RATE_LIMIT_MAX_ATTEMPTS: '3',
-    }).config.dashboard;
+    await dashboard.migrate();
     await bootstrapAdmin(users, ADMIN, silentLogger);
     await users.create({ ...VIEWER, role: 'viewer', name: '<script>alert(1)</script>' });
     base = await startServer();
   });
 
-  after(async () => {
-    for (const server of servers) await server.close();
-    await rethink.run(r.dbDrop(db));
-    await rethink.close();
-    await redis.quit();
-  });
+  after(() => dashboard.close());
 
   describe('when nobody is signed in', () => {
     it('should refuse every route but the public ones', async () => {
-      const app = createDashboardApp({
-        config,
-        users,
-        redis,
-        logger: silentLogger,
-        metrics: createMetricsRegistry('x'),
-        db: rethink,
-        zone: 'UTC',
-      });
+      const app = dashboard.app();
       const routes = listRoutes(app);
       // Signing out without a session changes nothing, so it needs none.
       const publicRoutes = [
@@ -122,15 +58,7 @@ describe('dashboard sign-in and access control (real Redis and ReQL server)', fu
     });
 
     it('should describe every /api/v1 route in the OpenAPI document', async () => {
-      const app = createDashboardApp({
-        config,
-        users,
-        redis,
-        logger: silentLogger,
-        metrics: createMetricsRegistry('x'),
-        db: rethink,
-        zone: 'UTC',
-      });
+      const app = dashboard.app();
       const { session } = await signIn(ADMIN);
       const document = (await session.request('GET', '/api/v1/openapi.json')).json as {
         paths: Record<string, Record<string, unknown>>;

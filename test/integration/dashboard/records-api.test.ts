@@ -3,20 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import type { Redis } from 'ioredis';
 import r from 'rethinkdb';
-import { parseConfig } from '../../../lib/config/load-config.js';
-import { createMetricsRegistry } from '../../../lib/metrics.js';
-import { createRedis } from '../../../lib/redis.js';
-import { migrate } from '../../../lib/rethinkdb/migrate.js';
-import { RethinkdbClient } from '../../../lib/rethinkdb/rethinkdb-client.js';
-import { parseRethinkdbUrl } from '../../../lib/rethinkdb/rethinkdb-url.js';
-import { TABLES } from '../../../lib/rethinkdb/tables.js';
-import { UserStore } from '../../../dashboard/auth/user-store.js';
-import { DashboardServer } from '../../../dashboard/dashboard-server.js';
-import { HttpSession } from '../../support/http-session.js';
-import { services, uniqueName } from '../../support/services.js';
-import { silentLogger } from '../../support/silent-logger.js';
+import type { HttpSession } from '../../support/http-session.js';
+import { TestDashboard } from '../../support/test-dashboard.js';
 
 /** A quote as the processor stores it: the canonical record, UTC times, plus its cluster. */
 function quoteDoc(n: number, overrides: Record<string, unknown> = {}) {
@@ -45,23 +34,13 @@ function quoteDoc(n: number, overrides: Record<string, unknown> = {}) {
 
 describe('dashboard records API and exports (real ReQL server and Redis)', function () {
   this.timeout(60_000);
-  const db = uniqueName('qf_test_records');
-  let rethink: RethinkdbClient;
-  let redis: Redis;
-  let server: DashboardServer;
+  const dashboard = new TestDashboard('Europe/Rome');
   let analyst: HttpSession;
   let viewer: HttpSession;
 
   before(async () => {
-    rethink = new RethinkdbClient({
-      address: { ...parseRethinkdbUrl(services.rethinkdbUrl), db },
-      logger: silentLogger,
-      connectTimeoutMs: 2000,
-      reconnectInitialDelayMs: 50,
-      reconnectMaxDelayMs: 500,
-      maxWaitMs: 10_000,
-    });
-    await migrate(rethink, TABLES, silentLogger);
+    await dashboard.migrate();
+    const { rethink, db, users } = dashboard;
     const quotes = Array.from({ length: 30 }, (_, n) => quoteDoc(n));
     quotes.push(
       quoteDoc(30, {
@@ -76,49 +55,16 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
         .table('clusters')
         .insert({ id: 'rentalcars:0', quoteIds: ['rentalcars:0', 'rentalcars:1'], size: 2 }),
     );
-    redis = createRedis({ url: services.redisUrl }, silentLogger);
-    const users = new UserStore(rethink);
     await users.create({ email: 'ana@example.com', role: 'analyst', password: 'analyst password' });
     await users.create({ email: 'val@example.com', role: 'viewer', password: 'viewer password!' });
-    const config = parseConfig('', {
-      QF_DASHBOARD_HOST: '127.0.0.1',
-      QF_DASHBOARD_PORT: '0',
-      QF_DASHBOARD_SESSION_SECRET: 'records-test-secret-0123456789-0123456789',
-    }).config.dashboard;
-    server = new DashboardServer({
-      config,
-      users,
-      redis,
-      logger: silentLogger,
-      metrics: createMetricsRegistry('d'),
-      db: rethink,
-      zone: 'Europe/Rome',
-    });
-    const base = `http://127.0.0.1:${await server.listen()}`;
-    analyst = new HttpSession(base);
-    viewer = new HttpSession(base);
-    expect(
-      (
-        await analyst.request('POST', '/login', {
-          json: { email: 'ana@example.com', password: 'analyst password' },
-        })
-      ).status,
-    ).to.equal(200);
-    expect(
-      (
-        await viewer.request('POST', '/login', {
-          json: { email: 'val@example.com', password: 'viewer password!' },
-        })
-      ).status,
-    ).to.equal(200);
+    const base = await dashboard.start();
+    analyst = (await dashboard.signIn(base, { email: 'ana@example.com', password: 'analyst password' }))
+      .session;
+    viewer = (await dashboard.signIn(base, { email: 'val@example.com', password: 'viewer password!' }))
+      .session;
   });
 
-  after(async () => {
-    await server.close();
-    await rethink.run(r.dbDrop(db));
-    await rethink.close();
-    await redis.quit();
-  });
+  after(() => dashboard.close());
 
   describe('GET /api/v1/records/quotes', () => {
     it('should page through a period in time order with filters', async () => {
