@@ -1,5 +1,5 @@
 import express from 'express';
-import session from 'express-session';
+import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
@@ -14,7 +14,6 @@ import { errorHandler } from './http/error-handler.js';
 import { kpiRoutes } from './http/kpi-routes.js';
 import { loginRoutes } from './http/login-routes.js';
 import { recordsRoutes } from './http/records-routes.js';
-import { RedisSessionStore } from './http/redis-session-store.js';
 import { homePage } from './pages/home-page.js';
 import { STYLESHEET } from './pages/styles.js';
 
@@ -27,6 +26,8 @@ export interface DashboardAppOptions {
   db: RethinkdbClient;
   /** The KPI time zone: exports show times as its wall clock. */
   zone: string;
+  /** The session middleware (createSessionMiddleware), shared with the Socket.IO handshake. */
+  session: RequestHandler;
 }
 
 /**
@@ -35,7 +36,6 @@ export interface DashboardAppOptions {
  */
 export function createDashboardApp(options: DashboardAppOptions): express.Express {
   const { config, users, redis, logger, metrics } = options;
-  const ttlMs = config.sessionTtlHours * 3_600_000;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxyHops);
@@ -54,17 +54,8 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   );
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(
-    session({
-      name: 'qf.sid',
-      secret: config.sessionSecret,
-      store: new RedisSessionStore(redis, ttlMs),
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: ttlMs },
-    }),
-  );
+  app.use(options.session);
+
   app.use(csrfProtection());
 
   app.get('/healthz', (_req, res) => {

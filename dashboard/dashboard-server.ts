@@ -2,12 +2,16 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import { Server as SocketServer } from 'socket.io';
 import type { DashboardConfig } from '../lib/config/schema.js';
+import { QuoteflowError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
-import { QuoteflowError } from '../lib/errors.js';
-import type { UserStore } from './auth/user-store.js';
 import { createDashboardApp } from './app.js';
+import type { UserStore } from './auth/user-store.js';
+import { createSessionMiddleware } from './http/session-middleware.js';
+import { LiveKpis } from './live/live-kpis.js';
+import { socketAuth } from './live/socket-auth.js';
 
 export interface DashboardServerOptions {
   config: DashboardConfig;
@@ -32,9 +36,14 @@ export function checkDashboardConfig(config: DashboardConfig): void {
   }
 }
 
-/** The dashboard's HTTP server: listen, and close by draining open requests. */
+/**
+ * The dashboard process: Express for pages and the REST API, Socket.IO (namespace `/live`) for
+ * live KPIs, both behind the same sign-in. Close drains requests and ends the changefeed.
+ */
 export class DashboardServer {
   private server: Server | undefined;
+  private io: SocketServer | undefined;
+  private live: LiveKpis | undefined;
 
   constructor(private readonly options: DashboardServerOptions) {
     checkDashboardConfig(options.config);
@@ -42,10 +51,29 @@ export class DashboardServer {
 
   /** Starts listening; resolves with the bound port (0 in the config picks a free one). */
   async listen(): Promise<number> {
-    const app = createDashboardApp(this.options);
-    const server = createServer(app);
+    const { config, users, logger } = this.options;
+    const session = createSessionMiddleware(config, this.options.redis);
+    const server = createServer(createDashboardApp({ ...this.options, session }));
     this.server = server;
-    const { host, port } = this.options.config;
+
+    // Same-origin only (no CORS); every namespace needs a signed-in user or a token.
+    const io = new SocketServer(server, { serveClient: false });
+    this.io = io;
+    io.engine.use(session);
+    io.use(socketAuth(users));
+    const namespace = io.of('/live');
+    namespace.use(socketAuth(users));
+    this.live = new LiveKpis({
+      db: this.options.db,
+      namespace,
+      zone: this.options.zone,
+      logger,
+      windowMinutes: config.liveWindowMinutes,
+      pushIntervalMs: config.livePushIntervalMs,
+    });
+    this.live.start();
+
+    const { host, port } = config;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -55,18 +83,26 @@ export class DashboardServer {
     });
     const address = server.address();
     const bound = typeof address === 'object' && address ? address.port : port;
-    this.options.logger.info({ host, port: bound }, 'dashboard listening');
+    logger.info({ host, port: bound }, 'dashboard listening');
     return bound;
   }
 
   async close(): Promise<void> {
+    await this.live?.close();
     const server = this.server;
     if (!server) return;
     server.closeIdleConnections();
     await new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve();
-      });
+      if (this.io) {
+        // Closes the sockets and the HTTP server under them.
+        void this.io.close(() => {
+          resolve();
+        });
+      } else {
+        server.close(() => {
+          resolve();
+        });
+      }
     });
   }
 }

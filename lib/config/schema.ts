@@ -249,6 +249,14 @@ export const dashboardSchema = z
         password: z.string().default(''),
       })
       .prefault({}),
+    /** How many minutes the live per-minute charts show. */
+    liveWindowMinutes: z
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(180),
+    /** How often live views get fresh KPIs after a change, in milliseconds. */
+    livePushIntervalMs: z.int().min(50).max(10_000).default(250),
     /** Failed sign-ins allowed per client address and email in the window, before 429. */
     loginRateLimit: z
       .strictObject({

@@ -11,6 +11,7 @@ import { TABLES } from '../../lib/rethinkdb/tables.js';
 import { createDashboardApp } from '../../dashboard/app.js';
 import { UserStore } from '../../dashboard/auth/user-store.js';
 import { DashboardServer } from '../../dashboard/dashboard-server.js';
+import { createSessionMiddleware } from '../../dashboard/http/session-middleware.js';
 import { HttpSession } from './http-session.js';
 import { services, uniqueName } from './services.js';
 import { silentLogger } from './silent-logger.js';
@@ -67,7 +68,10 @@ export class TestDashboard {
 
   /** The Express app, unstarted, to enumerate its routes. */
   app(): ReturnType<typeof createDashboardApp> {
-    return createDashboardApp(this.options());
+    return createDashboardApp({
+      ...this.options(),
+      session: createSessionMiddleware(this.config, this.redis),
+    });
   }
 
   /** Starts one more instance; resolves with its base URL. */

@@ -120,7 +120,7 @@ describe('dashboard sign-in and access control (real Redis and ReQL server)', fu
         expect(response.json).to.deep.equal({ error: 'unauthenticated', message: 'wrong email or password' });
       }
       const unknown = await attacker.request('POST', '/login', {
-        json: { email: 'nobody@example.com', password: 'x' },
+        json: { email: `${uniqueName('nobody')}@example.com`, password: 'x' },
       });
       expect(unknown.json).to.deep.equal({ error: 'unauthenticated', message: 'wrong email or password' });
       const blocked = await attacker.request('POST', '/login', { json: victim });

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm run bench`: every benchmark, one after the other. Each prints what it measured and ratios
+# against a baseline measured in the same run; none asserts anything. Needs `npm run services`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+npm run services >/dev/null
+echo "== bench/dashboard"
+npx tsx bench/dashboard.ts
