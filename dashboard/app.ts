@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import express from 'express';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -5,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { DashboardConfig } from '../lib/config/schema.js';
 import type { Logger } from '../lib/logger.js';
+import { packageInfo } from '../lib/package-info.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
 import type { UserStore } from './auth/user-store.js';
 import { apiRoutes } from './http/api-routes.js';
@@ -50,6 +52,9 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
         },
       },
       strictTransportSecurity: config.secureCookies,
+      // Not helmet's no-referrer: under it browsers send `Origin: null` on form posts, which the
+      // CSRF origin check must refuse. same-origin keeps URLs from leaking to other sites all the same.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   app.use(express.json({ limit: '100kb' }));
@@ -64,6 +69,8 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.get('/static/quoteflow.css', (_req, res) => {
     res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
   });
+  // The browser app, built by `npm run build:web` (esbuild) into dist/public.
+  app.use('/static', express.static(join(packageInfo().root, 'dist/public'), { index: false, maxAge: '1h' }));
   app.use(
     loginRoutes({
       users,

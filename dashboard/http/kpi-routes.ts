@@ -9,6 +9,7 @@ import { writeXlsx } from '../export/xlsx-writer.js';
 import type { ExploreRow } from '../kpi/explore.js';
 import { EXPLORE_GRANULARITIES, GROUP_BY, explore, sourceGranularity } from '../kpi/explore.js';
 import { kpiFilterSchema } from '../kpi/kpi-filter.js';
+import { localDatesToInstants } from '../queries/local-dates.js';
 import { recordFilterSchema } from '../queries/record-filter.js';
 import { rollupsInPeriod } from '../queries/rollups-query.js';
 import { requireRole } from './authenticate.js';
@@ -26,7 +27,7 @@ async function exploreRows(
   db: RethinkdbClient,
   zone: string,
 ): Promise<{ rows: ExploreRow[]; groupBy: string | undefined } | undefined> {
-  const { format: _format, ...query } = req.query as Record<string, unknown>;
+  const { format: _format, ...query } = localDatesToInstants(req.query, zone);
   const parsed = exploreQuerySchema.safeParse(query, { error: valueFreeErrorMap });
   if (!parsed.success || parsed.data.from >= parsed.data.to) {
     const issues = parsed.success

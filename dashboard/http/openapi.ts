@@ -146,6 +146,12 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: { description: 'the file' }, 400: error, 403: error },
       },
     },
+    '/pipeline': {
+      get: {
+        summary: 'the last status every pipeline component reported (connectors, processor, collector)',
+        responses: { 200: json('{ components }') },
+      },
+    },
     '/clusters/{id}': {
       get: {
         summary: 'one demand with its quotes and bookings',

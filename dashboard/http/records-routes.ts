@@ -11,6 +11,7 @@ import type { RecordFilter } from '../queries/record-filter.js';
 import { parseRecordFilter } from '../queries/record-filter.js';
 import type { RecordKind } from '../queries/record-kinds.js';
 import { isRecordKind } from '../queries/record-kinds.js';
+import { localDatesToInstants } from '../queries/local-dates.js';
 import { recordsInPeriod } from '../queries/records-query.js';
 import { requireRole } from './authenticate.js';
 
@@ -21,13 +22,17 @@ export interface RecordsRoutesOptions {
 }
 
 /** Reads kind and filters from the request, or answers 400/404 naming what is wrong. */
-function parseRequest(req: Request, res: Response): { kind: RecordKind; filter: RecordFilter } | undefined {
+function parseRequest(
+  req: Request,
+  res: Response,
+  zone: string,
+): { kind: RecordKind; filter: RecordFilter } | undefined {
   const kind = String(req.params.kind);
   if (!isRecordKind(kind)) {
     res.status(404).json({ error: 'not_found', message: 'kind: must be quotes, bookings or events' });
     return undefined;
   }
-  const { format: _format, ...query } = req.query as Record<string, unknown>;
+  const { format: _format, ...query } = localDatesToInstants(req.query, zone);
   const parsed = parseRecordFilter(query);
   if (!parsed.ok) {
     res
@@ -43,7 +48,7 @@ export function recordsRoutes({ db, zone }: RecordsRoutesOptions): Router {
   const router = Router();
 
   router.get('/records/:kind', async (req, res) => {
-    const request = parseRequest(req, res);
+    const request = parseRequest(req, res, zone);
     if (!request) return;
     const { filter } = request;
     const items = await db.run(
@@ -67,7 +72,7 @@ export function recordsRoutes({ db, zone }: RecordsRoutesOptions): Router {
       res.status(400).json({ error: 'bad_request', message: 'format: must be csv or xlsx' });
       return;
     }
-    const request = parseRequest(req, res);
+    const request = parseRequest(req, res, zone);
     if (!request) return;
     const { kind, filter } = request;
     const cursor = await db.run(recordsInPeriod(db.db, kind, filter));
@@ -83,6 +88,11 @@ export function recordsRoutes({ db, zone }: RecordsRoutesOptions): Router {
     if (format === 'csv') await writeCsv(rows, columns, res, zone);
     else await writeXlsx(rows, columns, res, { sheetName: kind, zone });
     res.end();
+  });
+
+  router.get('/pipeline', async (_req, res) => {
+    const components = await db.run(r.db(db.db).table('pipeline_status').orderBy('id').coerceTo('array'));
+    res.json({ components });
   });
 
   router.get('/clusters/:id', async (req, res) => {

@@ -9,8 +9,9 @@ export const GROUP_BY = ['source', 'pickupStation', 'carGroup', 'channel'] as co
 export type GroupBy = (typeof GROUP_BY)[number];
 
 export interface ExploreRow {
-  /** Bucket start, ISO-8601 UTC: with the next row's start, the period to drill down into. */
+  /** Bucket start and end (exclusive), ISO-8601 UTC: the period to drill down into. */
   start: string;
+  end: string;
   /** What an analyst reads: `2026-06-25 14:00`, `2026-06-25`, `week of 2026-06-22`, `2026-06`. */
   label: string;
   /** The group's value when grouped by a dimension, else null. */
@@ -18,33 +19,61 @@ export interface ExploreRow {
   totals: KpiTotals;
 }
 
+interface Bucket {
+  start: string;
+  end: string;
+  label: string;
+}
+
 /** Which stored granularity an explore granularity is summed from: weeks and months from days. */
 export function sourceGranularity(granularity: ExploreGranularity): 'hour' | 'day' {
   return granularity === 'hour' ? 'hour' : 'day';
 }
 
-function bucketOf(
-  doc: RollupDoc,
-  granularity: ExploreGranularity,
-  zone: string,
-): { start: string; label: string } {
+/** `YYYY-MM-DD` plus whole days, in the calendar (no zone involved). */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function nextMonth(first: string): string {
+  const [year = 0, month = 1] = first.split('-').map(Number);
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+}
+
+/** The local days [from, to) as a bucket: midnights in the zone, so DST days last 23 or 25 hours. */
+function localDays(from: string, to: string, label: string, zone: string): Bucket {
+  return {
+    start: localMidnight(from, zone).toISOString(),
+    end: localMidnight(to, zone).toISOString(),
+    label,
+  };
+}
+
+function bucketOf(doc: RollupDoc, granularity: ExploreGranularity, zone: string): Bucket {
   const instant = new Date(doc.start);
   const date = localDate(instant, zone);
   switch (granularity) {
-    case 'hour':
+    case 'hour': {
+      const time = instant.toLocaleTimeString('en-GB', {
+        timeZone: zone,
+        hour: '2-digit',
+        minute: '2-digit',
+      });
       return {
         start: doc.start,
-        label: `${date} ${instant.toLocaleTimeString('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' })}`,
+        end: new Date(instant.getTime() + 3_600_000).toISOString(),
+        label: `${date} ${time}`,
       };
+    }
     case 'day':
-      return { start: doc.start, label: date };
+      return localDays(date, addDays(date, 1), date, zone);
     case 'week': {
       const monday = weekStart(date);
-      return { start: localMidnight(monday, zone).toISOString(), label: `week of ${monday}` };
+      return localDays(monday, addDays(monday, 7), `week of ${monday}`, zone);
     }
     case 'month': {
       const first = monthStart(date);
-      return { start: localMidnight(first, zone).toISOString(), label: first.slice(0, 7) };
+      return localDays(first, nextMonth(first), first.slice(0, 7), zone);
     }
   }
 }
@@ -57,7 +86,7 @@ export function explore(
   docs: Iterable<RollupDoc>,
   options: { granularity: ExploreGranularity; groupBy?: GroupBy | undefined; zone: string },
 ): ExploreRow[] {
-  const rows = new Map<string, { start: string; label: string; group: string | null; docs: RollupDoc[] }>();
+  const rows = new Map<string, Bucket & { group: string | null; docs: RollupDoc[] }>();
   for (const doc of docs) {
     if (options.groupBy !== undefined && doc.kind !== 'trip') continue;
     const bucket = bucketOf(doc, options.granularity, options.zone);
@@ -76,6 +105,7 @@ export function explore(
     )
     .map((row) => ({
       start: row.start,
+      end: row.end,
       label: row.label,
       group: row.group,
       totals: kpiTotals(sumCounts(row.docs)),

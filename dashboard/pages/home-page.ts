@@ -1,7 +1,7 @@
 import type { PublicUser } from '../auth/user.js';
 import { escapeHtml, page } from './html.js';
 
-/** The signed-in frame: who is signed in, and the way out. The views hang below it. */
+/** The signed-in frame: who is signed in, the way out, and the browser app (dist/public/app.js) below. */
 export function homePage(user: PublicUser, csrfToken: string): string {
   return page(
     'Dashboard',
@@ -10,6 +10,8 @@ export function homePage(user: PublicUser, csrfToken: string): string {
 <span>${escapeHtml(user.name || user.email)} (${escapeHtml(user.role)})</span>
 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><button type="submit">Sign out</button></form>
 </header>
-<main id="app"></main>`,
+<nav id="nav"></nav>
+<main id="app"></main>
+<script type="module" src="/static/app.js"></script>`,
   );
 }

@@ -90,6 +90,16 @@ describe('explore', () => {
     ]);
   });
 
+  it('should end each bucket where the next local period starts, DST included', () => {
+    const [week] = explore(docs.slice(3), { granularity: 'week', zone });
+    // The week of 19 October 2026 holds the switch to winter time: it lasts 7 days and one hour.
+    expect([week?.start, week?.end]).to.deep.equal(['2026-10-18T22:00:00.000Z', '2026-10-25T23:00:00.000Z']);
+    const [day] = explore(docs.slice(3), { granularity: 'day', zone });
+    expect([day?.start, day?.end]).to.deep.equal(['2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z']);
+    const [month] = explore(docs.slice(0, 1), { granularity: 'month', zone });
+    expect(month?.end).to.equal('2026-06-30T22:00:00.000Z');
+  });
+
   it('should sum into months and split by a dimension', () => {
     const rows = explore(docs, { granularity: 'month', groupBy: 'source', zone });
     expect(rows.map((r) => [r.label, r.group, r.totals.quotes, r.totals.duplicates])).to.deep.equal([
