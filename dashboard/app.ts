@@ -15,7 +15,9 @@ import { csrfProtection, csrfTokenFor } from './http/csrf.js';
 import { errorHandler } from './http/error-handler.js';
 import { kpiRoutes } from './http/kpi-routes.js';
 import { loginRoutes } from './http/login-routes.js';
+import { pipelineRoutes } from './http/pipeline-routes.js';
 import { recordsRoutes } from './http/records-routes.js';
+import type { DlqMirror } from './pipeline/dlq-mirror.js';
 import { homePage } from './pages/home-page.js';
 import { STYLESHEET } from './pages/styles.js';
 
@@ -28,6 +30,8 @@ export interface DashboardAppOptions {
   db: RethinkdbClient;
   /** The KPI time zone: exports show times as its wall clock. */
   zone: string;
+  /** The newest qf.dlq records for the pipeline view; absent where the dashboard reads no Kafka. */
+  dlq?: DlqMirror | undefined;
   /** The session middleware (createSessionMiddleware), shared with the Socket.IO handshake. */
   session: RequestHandler;
 }
@@ -92,6 +96,7 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.use('/api/v1', apiRoutes(users));
   app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone }));
   app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
+  app.use('/api/v1', pipelineRoutes({ db: options.db, dlq: options.dlq }));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });
   });

@@ -11,6 +11,7 @@ import { createDashboardApp } from './app.js';
 import type { UserStore } from './auth/user-store.js';
 import { createSessionMiddleware } from './http/session-middleware.js';
 import { LiveKpis } from './live/live-kpis.js';
+import type { DlqMirror } from './pipeline/dlq-mirror.js';
 import { socketAuth } from './live/socket-auth.js';
 
 export interface DashboardServerOptions {
@@ -21,6 +22,7 @@ export interface DashboardServerOptions {
   metrics: Registry;
   db: RethinkdbClient;
   zone: string;
+  dlq?: DlqMirror | undefined;
 }
 
 /**

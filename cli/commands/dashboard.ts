@@ -1,4 +1,7 @@
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { createKafka } from '../../lib/kafka/kafka-client.js';
+import { DlqMirror } from '../../dashboard/pipeline/dlq-mirror.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
 import { createRedis } from '../../lib/redis.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
@@ -24,6 +27,15 @@ export function registerDashboardCommand(program: Command): void {
         await redis.quit();
       });
       const users = new UserStore(db);
+      const dlq = new DlqMirror({
+        kafka: createKafka(config.kafka, logger),
+        topic: config.kafka.topics.dlq.name,
+        groupId: `${config.kafka.clientId}-dashboard-dlq-${hostname()}`,
+        capacity: 1000,
+        logger,
+      });
+      dlq.start();
+      shutdown.add('dlq', () => dlq.close());
       const server = new DashboardServer({
         config: config.dashboard,
         users,
@@ -32,6 +44,7 @@ export function registerDashboardCommand(program: Command): void {
         metrics: createMetricsRegistry('dashboard'),
         db,
         zone: config.kpi.timezone,
+        dlq,
       });
       await bootstrapAdmin(users, config.dashboard.admin, logger);
       await server.listen();

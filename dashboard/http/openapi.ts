@@ -152,6 +152,23 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: json('{ components }') },
       },
     },
+    '/dlq': {
+      get: {
+        summary: 'the newest records of qf.dlq with their reasons, newest first',
+        parameters: [
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        ],
+        responses: {
+          200: json('{ records: [{ partition, offset, at, key, reason, origin, value }] }'),
+          400: error,
+          503: error,
+        },
+      },
+    },
     '/clusters/{id}': {
       get: {
         summary: 'one demand with its quotes and bookings',

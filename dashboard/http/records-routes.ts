@@ -90,11 +90,6 @@ export function recordsRoutes({ db, zone }: RecordsRoutesOptions): Router {
     res.end();
   });
 
-  router.get('/pipeline', async (_req, res) => {
-    const components = await db.run(r.db(db.db).table('pipeline_status').orderBy('id').coerceTo('array'));
-    res.json({ components });
-  });
-
   router.get('/clusters/:id', async (req, res) => {
     const id = req.params.id;
     const cluster = await db.run(r.db(db.db).table('clusters').get(id));

@@ -12,6 +12,7 @@ import { createDashboardApp } from '../../dashboard/app.js';
 import { UserStore } from '../../dashboard/auth/user-store.js';
 import { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { createSessionMiddleware } from '../../dashboard/http/session-middleware.js';
+import type { DlqMirror } from '../../dashboard/pipeline/dlq-mirror.js';
 import { HttpSession } from './http-session.js';
 import { services, uniqueName } from './services.js';
 import { silentLogger } from './silent-logger.js';
@@ -27,6 +28,8 @@ export class TestDashboard {
   readonly users: UserStore;
   readonly config: DashboardConfig;
   private readonly servers: DashboardServer[] = [];
+  /** Set before start() to serve /api/v1/dlq from it. */
+  dlq: DlqMirror | undefined;
 
   constructor(
     readonly zone = 'UTC',
@@ -63,6 +66,7 @@ export class TestDashboard {
       metrics: createMetricsRegistry('dashboard'),
       db: this.rethink,
       zone: this.zone,
+      dlq: this.dlq,
     };
   }
 
