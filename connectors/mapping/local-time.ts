@@ -1,8 +1,8 @@
 /**
  * Source timestamps arrive as the database's text: `2026-06-25 20:14:00.123456` (a local time of
  * the source's zone), `2026-06-25 18:14:00+00` (Postgres timestamptz) or ISO-8601, or as a Date
- * (binlog readers). toUtcIso turns any of them into an ISO-8601 UTC string, keeping the fraction
- * digits the source stored so that versions made from it stay distinct.
+ * (binlog readers). toUtcIso turns any of them into an ISO-8601 UTC string, keeping the sub-second
+ * digits the source stored (without trailing zeros) so that versions made from it stay distinct.
  */
 const SOURCE_TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -62,8 +62,10 @@ function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }
 
-function isoFromEpoch(epochMs: number, fraction: string): string {
+function isoFromEpoch(epochMs: number, digits: string): string {
   const d = new Date(epochMs);
+  // Databases print the same instant as .29 or .290000: trailing zeros go, so versions agree.
+  const fraction = digits.replace(/0+$/, '');
   const base =
     `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
     `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;

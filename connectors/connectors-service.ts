@@ -1,0 +1,105 @@
+import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import type { Config, SourceConfig } from '../lib/config/schema.js';
+import { QuoteflowError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { KafkaOffsetStore } from './offsets/offset-store.js';
+import { PollReader } from './poll/poll-reader.js';
+import type { SinkTopics } from './record-sink.js';
+import { RecordSink } from './record-sink.js';
+import type { SourceReader } from './source-runner.js';
+import { SourceRunner } from './source-runner.js';
+
+export interface ConnectorsServiceOptions {
+  config: Pick<Config, 'kafka' | 'connectors' | 'sources'>;
+  kafka: Kafka;
+  logger: Logger;
+  /** Builds the reader of a log-mode source; absent: log-mode sources are refused. */
+  logReader?: (source: SourceConfig, sink: RecordSink) => SourceReader;
+}
+
+/**
+ * `quoteflow connectors`: one runner per enabled source, sharing one idempotent producer and one
+ * offset store. Sources fail and recover independently.
+ */
+export class ConnectorsService {
+  private constructor(
+    readonly runners: readonly SourceRunner[],
+    private readonly producer: Producer,
+  ) {}
+
+  static async start(options: ConnectorsServiceOptions): Promise<ConnectorsService> {
+    const { config, kafka, logger } = options;
+    const sources = config.sources.filter((source) => source.enabled);
+    const topics = await sinkTopics(kafka, config.kafka);
+    // The Java client's partitioner (murmur2): a key lands where any Kafka client would put it.
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    try {
+      const offsetStore = await KafkaOffsetStore.open({
+        kafka,
+        producer,
+        topic: config.connectors.offsetsTopic,
+        replicationFactor: config.kafka.topics.quotes.replicationFactor,
+        logger,
+      });
+      const runners = sources.map((source) => {
+        const sink = new RecordSink({ source: source.name, producer, offsetStore, topics });
+        let reader: SourceReader;
+        if (source.mode === 'poll') reader = new PollReader(source, sink);
+        else if (options.logReader) reader = options.logReader(source, sink);
+        else
+          throw new QuoteflowError(
+            'SOURCE_MODE_UNSUPPORTED',
+            `source ${source.name}: log mode is not available for client ${source.client}`,
+          );
+        return new SourceRunner({ source, reader, logger, backoff: config.connectors });
+      });
+      for (const runner of runners) runner.start();
+      logger.info(
+        { sources: sources.map((s) => `${s.name} (${s.client}, ${s.mode})`) },
+        'connectors started',
+      );
+      return new ConnectorsService(runners, producer);
+    } catch (error) {
+      await producer.disconnect();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+    await this.producer.disconnect();
+  }
+}
+
+async function sinkTopics(kafka: Kafka, config: Config['kafka']): Promise<SinkTopics> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const names = [config.topics.quotes.name, config.topics.bookings.name, config.topics.dlq.name];
+    const existing = new Set(await admin.listTopics());
+    const missing = names.filter((name) => !existing.has(name));
+    if (missing.length > 0) {
+      throw new QuoteflowError(
+        'TOPICS_MISSING',
+        `Kafka topics missing: ${missing.join(', ')} (run quoteflow migrate)`,
+        { retriable: true },
+      );
+    }
+    const metadata = await admin.fetchTopicMetadata({ topics: names });
+    const partitions = (name: string) => metadata.topics.find((t) => t.name === name)?.partitions.length ?? 1;
+    return {
+      quote: { name: config.topics.quotes.name, partitions: partitions(config.topics.quotes.name) },
+      booking: { name: config.topics.bookings.name, partitions: partitions(config.topics.bookings.name) },
+      dlq: config.topics.dlq.name,
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}
