@@ -19,7 +19,7 @@ export interface SourceRunnerOptions {
   logger: Logger;
   backoff: Pick<ConnectorsConfig, 'reconnectInitialDelayMs' | 'reconnectMaxDelayMs'>;
   /** Injected for tests; defaults to lib/source-db.ts. */
-  createDb?: (source: SourceConfig) => Knex;
+  createDb?: (source: SourceConfig, logger: Logger) => Knex;
   random?: () => number;
 }
 
@@ -56,7 +56,7 @@ export class SourceRunner {
     const { source, logger, backoff } = this.options;
     const log = logger.child({ source: source.name });
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
-      const db = (this.options.createDb ?? createSourceDb)(source);
+      const db = (this.options.createDb ?? createSourceDb)(source, log);
       try {
         await db.raw('select 1');
         this.status.state = 'running';
