@@ -1,9 +1,10 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import type { Config, SourceConfig } from '../lib/config/schema.js';
+import type { Config } from '../lib/config/schema.js';
 import { QuoteflowError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { KafkaOffsetStore } from './offsets/offset-store.js';
+import { PgLogReader } from './log/pg-log-reader.js';
 import { PollReader } from './poll/poll-reader.js';
 import type { SinkTopics } from './record-sink.js';
 import { RecordSink } from './record-sink.js';
@@ -14,8 +15,6 @@ export interface ConnectorsServiceOptions {
   config: Pick<Config, 'kafka' | 'connectors' | 'sources'>;
   kafka: Kafka;
   logger: Logger;
-  /** Builds the reader of a log-mode source; absent: log-mode sources are refused. */
-  logReader?: (source: SourceConfig, sink: RecordSink) => SourceReader;
 }
 
 /**
@@ -52,7 +51,8 @@ export class ConnectorsService {
         const sink = new RecordSink({ source: source.name, producer, offsetStore, topics });
         let reader: SourceReader;
         if (source.mode === 'poll') reader = new PollReader(source, sink);
-        else if (options.logReader) reader = options.logReader(source, sink);
+        else if (source.client === 'postgres')
+          reader = new PgLogReader(source, sink, logger.child({ source: source.name }));
         else
           throw new QuoteflowError(
             'SOURCE_MODE_UNSUPPORTED',

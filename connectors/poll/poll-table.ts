@@ -22,7 +22,7 @@ export interface PollResult {
 }
 
 export interface PollTableOptions {
-  source: Pick<SourceConfig, 'name' | 'timezone' | 'pollBatchSize' | 'pollLookbackMs'>;
+  source: Pick<SourceConfig, 'name' | 'timezone' | 'batchSize' | 'pollLookbackMs'>;
   table: MappedTable;
   sink: RecordSink;
 }
@@ -92,7 +92,7 @@ export class PollTable {
       }
       const rows = (await query
         .orderBy([{ column: updatedAt }, { column: key }])
-        .limit(source.pollBatchSize)) as SourceRow[];
+        .limit(source.batchSize)) as SourceRow[];
       const last = rows.at(-1);
       if (last === undefined) {
         if (this.offset.phase === 'snapshot') await this.commit({ ...this.offset, phase: 'streaming' }, []);
@@ -114,7 +114,7 @@ export class PollTable {
       const lastTs = cursorable(last[updatedAt]);
       const advances =
         this.offset.ts === null || (cursorOrder(lastTs) ?? 0n) >= (cursorOrder(this.offset.ts) ?? 0n);
-      const caughtUp = rows.length < source.pollBatchSize;
+      const caughtUp = rows.length < source.batchSize;
       const next: PollOffset = {
         mode: 'poll',
         phase: caughtUp ? 'streaming' : this.offset.phase,

@@ -199,8 +199,10 @@ export const sourceSchema = z
     /** Zone of timestamps stored without an offset. */
     timezone: ianaTimeZone.default('UTC'),
     pollIntervalMs: z.int().min(50).default(1000),
-    /** Poll mode: rows read per query (ordered by updatedAt, key). */
-    pollBatchSize: z.int().min(1).max(100_000).default(1000),
+    /** Rows per query (poll mode, log-mode snapshot) and at most per Kafka batch. */
+    batchSize: z.int().min(1).max(100_000).default(1000),
+    /** Log mode: how often the replication position is confirmed on a quiet database (WAL can be freed). */
+    heartbeatIntervalMs: z.int().min(100).default(10_000),
     /**
      * Poll mode: every poll re-reads rows modified this long before the high-water mark, so a row
      * committed after a later-stamped one is still seen (longer than the longest write transaction).

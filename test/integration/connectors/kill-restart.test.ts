@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import YAML from 'yaml';
+import { replicationNames } from '../../../connectors/log/pg-replication-setup.js';
 import { toUtcIso } from '../../../connectors/mapping/local-time.js';
 import { repoRoot, services, uniqueName } from '../../support/services.js';
 import { KafkaHarness, quotesSource } from './harness.js';
 import type { Client } from './source-tables.js';
-import { createQuotesTable, quoteRow, romeTime, sourceDb } from './source-tables.js';
+import { createQuotesTable, dropReplication, quoteRow, romeTime, sourceDb } from './source-tables.js';
 
 /** `quoteflow connectors` as its own process, so the test can kill it with SIGKILL. */
 function spawnConnectors(configFile: string): ChildProcess {
@@ -28,14 +29,21 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-for (const client of ['postgres', 'mysql'] as const satisfies readonly Client[]) {
-  describe(`quoteflow connectors killed and restarted on ${client} (real database and Kafka)`, function () {
+const cases: { client: Client; mode: 'poll' | 'log' }[] = [
+  { client: 'postgres', mode: 'poll' },
+  { client: 'mysql', mode: 'poll' },
+  { client: 'postgres', mode: 'log' },
+];
+
+for (const { client, mode } of cases) {
+  describe(`quoteflow connectors killed and restarted, ${mode} mode on ${client} (real database and Kafka)`, function () {
     this.timeout(120_000);
     let db: Knex;
     let harness: KafkaHarness;
     let child: ChildProcess | undefined;
     let dir: string;
     const table = uniqueName('qf_t_quotes');
+    const source = uniqueName('killed').replace(/_/g, '-');
 
     before(async () => {
       db = sourceDb(client);
@@ -47,6 +55,9 @@ for (const client of ['postgres', 'mysql'] as const satisfies readonly Client[])
 
     after(async () => {
       if (child) await kill(child);
+      if (mode === 'log') {
+        await dropReplication(db, replicationNames(source));
+      }
       await harness.stop();
       await db.schema.dropTableIfExists(table);
       await db.destroy();
@@ -54,8 +65,7 @@ for (const client of ['postgres', 'mysql'] as const satisfies readonly Client[])
     });
 
     it('should lose no (id, version) across a SIGKILL in the middle of streaming', async () => {
-      const source = 'killed';
-      const config = harness.config([quotesSource(source, client, table, { pollBatchSize: 50 })]);
+      const config = harness.config([quotesSource(source, client, table, { batchSize: 50, mode })]);
       const file = join(dir, 'quoteflow.yaml');
       writeFileSync(
         file,
@@ -85,12 +95,19 @@ for (const client of ['postgres', 'mysql'] as const satisfies readonly Client[])
       await writer;
       child = spawnConnectors(file);
 
+      const got = () =>
+        new Set(harness.on('quotes').map((m) => `${String(m.value.id)}@${String(m.value.version)}`));
+      expect(atKill, 'killed before the snapshot ended').to.be.below(3000);
+      if (mode === 'log') {
+        // Every change is in the log: 3000 inserts and 200 updates, each with its own LSN.
+        await harness.waitFor('every change', () => got().size >= 3200, 60_000);
+        expect(got().size).to.equal(3200);
+        return;
+      }
       const rows = await db<{ id: number; updated_at: string }>(table).select('id', 'updated_at');
       const expected = rows.map(
         (row) => `${source}:${row.id}@${String(toUtcIso(row.updated_at, 'Europe/Rome'))}`,
       );
-      const got = () =>
-        new Set(harness.on('quotes').map((m) => `${String(m.value.id)}@${String(m.value.version)}`));
       await harness.waitFor(
         'every current row version',
         () => {
@@ -99,7 +116,6 @@ for (const client of ['postgres', 'mysql'] as const satisfies readonly Client[])
         },
         60_000,
       );
-      expect(atKill, 'killed before the snapshot ended').to.be.below(3000);
       const final = got();
       expect(expected.filter((e) => !final.has(e))).to.deep.equal([]);
     });

@@ -126,13 +126,13 @@ for (const client of ['postgres', 'mysql'] as const satisfies readonly Client[])
           quoteRow(100 + i, romeTime(-3_000_000 + i * 1000)),
         );
         await db.batchInsert(table, rows, 500);
-        await start({ pollBatchSize: 20 });
+        await start({ batchSize: 20 });
         await harness.waitFor('part of the snapshot', () => harness.on('quotes').length >= 200);
         await service?.stop();
         service = undefined;
         const before = harness.on('quotes').length;
         expect(before).to.be.below(total);
-        await start({ pollBatchSize: 20 });
+        await start({ batchSize: 20 });
         await harness.waitFor('every row', () => harness.on('quotes').length >= total);
         await new Promise((resolve) => setTimeout(resolve, 500));
         const expected = (await db<{ id: number; updated_at: string }>(table).select('id', 'updated_at')).map(

@@ -62,3 +62,26 @@ export function quoteRow(
     ...extra,
   };
 }
+
+/**
+ * Drops a test's replication slot and publication. A killed connector's walsender may linger a
+ * moment; an active slot cannot be dropped, so wait for it to go idle.
+ */
+export async function dropReplication(db: Knex, names: { slot: string; publication: string }): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const result = await db.raw<{ rows: { active: boolean }[] }>(
+      'select active from pg_replication_slots where slot_name = ?',
+      [names.slot],
+    );
+    const slot = result.rows[0];
+    if (!slot) break;
+    if (!slot.active) {
+      await db.raw('select pg_drop_replication_slot(?)', [names.slot]);
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`replication slot ${names.slot} stays active`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await db.raw('drop publication if exists ??', [names.publication]);
+}
