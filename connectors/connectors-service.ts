@@ -4,6 +4,7 @@ import type { Config } from '../lib/config/schema.js';
 import { QuoteflowError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { KafkaOffsetStore } from './offsets/offset-store.js';
+import { MysqlLogReader } from './log/mysql-log-reader.js';
 import { PgLogReader } from './log/pg-log-reader.js';
 import { PollReader } from './poll/poll-reader.js';
 import type { SinkTopics } from './record-sink.js';
@@ -49,15 +50,11 @@ export class ConnectorsService {
       });
       const runners = sources.map((source) => {
         const sink = new RecordSink({ source: source.name, producer, offsetStore, topics });
+        const log = logger.child({ source: source.name });
         let reader: SourceReader;
         if (source.mode === 'poll') reader = new PollReader(source, sink);
-        else if (source.client === 'postgres')
-          reader = new PgLogReader(source, sink, logger.child({ source: source.name }));
-        else
-          throw new QuoteflowError(
-            'SOURCE_MODE_UNSUPPORTED',
-            `source ${source.name}: log mode is not available for client ${source.client}`,
-          );
+        else if (source.client === 'postgres') reader = new PgLogReader(source, sink, log);
+        else reader = new MysqlLogReader(source, sink, log);
         return new SourceRunner({ source, reader, logger, backoff: config.connectors });
       });
       for (const runner of runners) runner.start();
