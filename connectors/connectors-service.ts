@@ -11,6 +11,7 @@ import type { SinkTopics } from './record-sink.js';
 import { RecordSink } from './record-sink.js';
 import type { SourceReader } from './source-runner.js';
 import { SourceRunner } from './source-runner.js';
+import type { SourceStatus } from './source-status.js';
 
 export interface ConnectorsServiceOptions {
   config: Pick<Config, 'kafka' | 'connectors' | 'sources'>;
@@ -67,6 +68,11 @@ export class ConnectorsService {
       await producer.disconnect();
       throw error;
     }
+  }
+
+  /** Each source's live status (the runners update it in place). */
+  statuses(): SourceStatus[] {
+    return this.runners.map((runner) => runner.status);
   }
 
   async stop(): Promise<void> {
