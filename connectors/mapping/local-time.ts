@@ -27,8 +27,31 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (Europe/Rome in July: +7,200,000). */
+const QUARTER_HOUR = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's offset from UTC at an instant, in milliseconds (Europe/Rome in July: +7,200,000).
+ * Zones change offset only at whole quarter hours, so the answer is cached per quarter hour:
+ * Intl's formatToParts is the costliest step of mapping a row.
+ */
 export function zoneOffsetMs(zone: string, epochMs: number): number {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
+  const quarter = Math.floor(epochMs / QUARTER_HOUR);
+  let zoneCache = offsetCache.get(zone);
+  if (zoneCache === undefined) {
+    zoneCache = new Map();
+    offsetCache.set(zone, zoneCache);
+  }
+  const cached = zoneCache.get(quarter);
+  if (cached !== undefined) return cached;
+  const offset = computeZoneOffsetMs(zone, quarter * QUARTER_HOUR);
+  if (zoneCache.size >= 100_000) zoneCache.clear();
+  zoneCache.set(quarter, offset);
+  return offset;
+}
+
+function computeZoneOffsetMs(zone: string, epochMs: number): number {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(zone).formatToParts(new Date(epochMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
