@@ -3,11 +3,15 @@
  * log mode, on Postgres and MariaDB, against a baseline measured in the same run: a plain SELECT
  * of the same rows from the same database.
  *
- *   npx tsx bench/connectors.ts [rows]        (default 20000; needs `npm run services`)
+ *   npx tsx bench/connectors.ts [rows] [postgres|mysql] [poll|log]
+ *   (default 20000 rows, both databases, both modes; needs `npm run services`)
  *
- * Each run: an empty source table, the connector started and streaming, then the rows inserted in
- * transactions of 500; latency = when a consumer of the topic saw a row - when its transaction
- * committed (so it includes the consumer's fetch, an upper bound of commit-to-acknowledged).
+ * Each run: an empty source table and the connector started until it streams (so the slot or binlog
+ * position exists). Throughput: the connector stopped, `rows` inserted in transactions of 500, the
+ * connector started again, and the time from its start until a consumer of the topic has every
+ * row. Latency: 5,000 more rows inserted at 2,500 rows/s in transactions of 25 while it streams;
+ * latency = when the consumer saw a row - when its transaction committed (so it includes the
+ * consumer's fetch: an upper bound of commit-to-acknowledged).
  * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,6 +26,10 @@ import { createSourceDb } from '../lib/source-db.js';
 
 const ROWS = Number(process.argv[2] ?? 20_000);
 const TX_ROWS = 500;
+/** The latency run: rows written at a steady rate in small transactions. */
+const PACED_ROWS = 5000;
+const PACED_RATE = 2500;
+const PACED_TX = 25;
 const logger = createLogger({ level: 'warn' });
 const brokers = (process.env.QF_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const connections = {
@@ -104,6 +112,9 @@ async function selectBaseline(client: Client): Promise<number> {
 }
 
 interface ModeResult {
+  /** How fast this run wrote the backlog into the source (context, not a limit of the connector). */
+  writeRowsPerSecond: number;
+  /** Catch-up: backlog rows per second from connector start to the last row at the consumer. */
   rowsPerSecond: number;
   p50: number;
   p99: number;
@@ -132,23 +143,29 @@ async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeR
   await ensureTopics(admin, [spec(topics.quotes), spec(topics.bookings), spec(topics.dlq)], logger);
   await createTable(db, table);
 
-  const committedAt = new Map<string, number>();
+  const committedAt = new Map<number, number>();
   const latencies: number[] = [];
-  let firstCommit = 0;
-  let lastArrival = 0;
+  let backlogArrived = 0;
+  let lastBacklogArrival = 0;
   const consumer = kafka.consumer({ groupId: unique('qf_bench_g'), maxWaitTimeInMs: 20 });
   await consumer.connect();
   await consumer.subscribe({ topic: topics.quotes, fromBeginning: true });
+  const seen = new Set<number>();
   await consumer.run({
     eachBatch: ({ batch }) => {
       const now = performance.now();
       for (const message of batch.messages) {
         const { sourceKey } = JSON.parse(message.value?.toString() ?? '{}') as { sourceKey: string };
-        const committed = committedAt.get(sourceKey);
-        if (committed === undefined) continue;
-        committedAt.delete(sourceKey);
-        latencies.push(now - committed);
-        lastArrival = now;
+        const id = Number(sourceKey);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (id <= ROWS) {
+          backlogArrived++;
+          lastBacklogArrival = now;
+          continue;
+        }
+        const committed = committedAt.get(id);
+        if (committed !== undefined) latencies.push(now - committed);
       }
       return Promise.resolve();
     },
@@ -193,31 +210,60 @@ async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeR
       },
     ],
   });
-  const service = await ConnectorsService.start({ config, kafka, logger });
-  try {
+  const startStreaming = async () => {
+    const started = await ConnectorsService.start({ config, kafka, logger });
     const deadline = Date.now() + 60_000;
-    while (service.statuses()[0]?.phase !== 'streaming') {
+    while (started.statuses()[0]?.phase !== 'streaming') {
+      const status = started.statuses()[0];
       if (Date.now() > deadline)
-        throw new Error(
-          `${client} ${mode}: no streaming after 60 s: ${service.statuses()[0]?.lastError ?? ''}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error(`${client} ${mode}: no streaming: ${status?.lastError ?? ''}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    firstCommit = performance.now();
+    return started;
+  };
+  const waitFor = async (what: string, done: () => boolean) => {
+    const deadline = Date.now() + 300_000;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`${client} ${mode}: timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  // The slot or position exists from here on: what is written while stopped is a backlog.
+  let service = await startStreaming();
+  const result: ModeResult = { writeRowsPerSecond: 0, rowsPerSecond: 0, p50: NaN, p99: NaN };
+  try {
+    await service.stop();
+    // 1. Throughput: a backlog of ROWS row changes written while the connector is stopped, then
+    //    the time from its start until a consumer has every row.
+    const writeStarted = performance.now();
     for (let start = 1; start <= ROWS; start += TX_ROWS) {
       const ids = Array.from({ length: Math.min(TX_ROWS, ROWS - start + 1) }, (_, i) => start + i);
       const stamp = utcNow();
       await db(table).insert(ids.map((id) => row(id, stamp)));
+    }
+    result.writeRowsPerSecond = ROWS / ((performance.now() - writeStarted) / 1000);
+    const catchUpStarted = performance.now();
+    service = await ConnectorsService.start({ config, kafka, logger });
+    await waitFor('the backlog', () => backlogArrived >= ROWS);
+    result.rowsPerSecond = ROWS / ((lastBacklogArrival - catchUpStarted) / 1000);
+
+    // 2. Latency: PACED_ROWS more rows at PACED_RATE rows/s in small transactions, each row's
+    //    commit-to-consumer time.
+    const paceStarted = performance.now();
+    for (let sent = 0; sent < PACED_ROWS; sent += PACED_TX) {
+      const ids = Array.from({ length: PACED_TX }, (_, i) => ROWS + 1 + sent + i);
+      const stamp = utcNow();
+      await db(table).insert(ids.map((id) => row(id, stamp)));
       const now = performance.now();
-      for (const id of ids) committedAt.set(String(id), now);
+      for (const id of ids) committedAt.set(id, now);
+      const due = paceStarted + ((sent + PACED_TX) * 1000) / PACED_RATE;
+      if (due > performance.now())
+        await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
     }
-    const waitUntil = Date.now() + 180_000;
-    while (latencies.length < ROWS) {
-      if (Date.now() > waitUntil)
-        throw new Error(`${client} ${mode}: only ${latencies.length} of ${ROWS} rows arrived`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor('the paced rows', () => latencies.length >= PACED_ROWS);
+    latencies.sort((x, y) => x - y);
+    result.p50 = percentile(latencies, 50);
+    result.p99 = percentile(latencies, 99);
   } finally {
     await service.stop();
     await consumer.disconnect();
@@ -236,29 +282,28 @@ async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeR
     await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
     await admin.disconnect();
   }
-  latencies.sort((a, b) => a - b);
-  return {
-    rowsPerSecond: ROWS / ((lastArrival - firstCommit) / 1000),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
+  return result;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(
   `bench/connectors: ${fmt(ROWS)} rows inserted in transactions of ${TX_ROWS}, per database and mode`,
 );
-for (const client of ['postgres', 'mysql'] as const) {
+const onlyClient = process.argv[3];
+const onlyMode = process.argv[4];
+for (const client of (['postgres', 'mysql'] as const).filter(
+  (c) => onlyClient === undefined || c === onlyClient,
+)) {
   const baseline = await selectBaseline(client);
   console.log(
     `\n${client === 'mysql' ? 'MariaDB' : 'Postgres'}: baseline plain SELECT of the same rows: ${fmt(baseline)} rows/s`,
   );
-  for (const mode of ['poll', 'log'] as const) {
+  for (const mode of (['poll', 'log'] as const).filter((m) => onlyMode === undefined || m === onlyMode)) {
     const result = await connectorRun(client, mode);
     console.log(
-      `  ${mode.padEnd(4)} mode: ${fmt(result.rowsPerSecond).padStart(7)} row changes/s ` +
-        `(${(result.rowsPerSecond / baseline).toFixed(3)} x SELECT), commit-to-Kafka-consumer latency ` +
-        `p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms`,
+      `  ${mode.padEnd(4)} mode: catch-up ${fmt(result.rowsPerSecond).padStart(7)} row changes/s ` +
+        `(${(result.rowsPerSecond / baseline).toFixed(3)} x SELECT; backlog written at ${fmt(result.writeRowsPerSecond)} rows/s); ` +
+        `at ${fmt(PACED_RATE)} rows/s commit-to-consumer latency p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms`,
     );
   }
 }

@@ -22,6 +22,14 @@ import { LOG_OFFSET_KEY, isLogOffset } from './log-offset.js';
 import { runSnapshot } from './table-snapshot.js';
 
 const FLUSH_DELAY_MS = 20;
+/** Batches queued for Kafka before the binlog connection is paused (backpressure). */
+const MAX_QUEUED_BATCHES = 3;
+
+/** mysql2's Connection pauses and resumes its socket; zongji reads the binlog through one. */
+interface Pausable {
+  pause?: () => void;
+  resume?: () => void;
+}
 
 function is<N extends BinlogEventTypeName>(
   event: AnyBinlogEvent,
@@ -123,6 +131,10 @@ class BinlogStream {
   private flushTimer: NodeJS.Timeout | undefined;
   private lastOffsetCommitAt = Date.now();
   private fail: (error: unknown) => void = () => undefined;
+  private broken = false;
+  private queuedBatches = 0;
+  private binlog: Pausable | null = null;
+  private paused = false;
 
   constructor(
     private readonly source: SourceConfig,
@@ -146,8 +158,13 @@ class BinlogStream {
       bigNumberStrings: true,
     });
     const failure = new Promise<never>((_resolve, reject) => {
-      this.fail = reject;
+      this.fail = (error) => {
+        this.broken = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      };
     });
+    // A failure after the race ended (a late flush) must not become an unhandled rejection.
+    failure.catch(() => undefined);
     const stopped = new Promise<void>((resolve) => {
       signal.addEventListener(
         'abort',
@@ -172,6 +189,9 @@ class BinlogStream {
       const { schema, name } = splitName(table.mapping.table, connection.database);
       (includeSchema[schema] ??= []).push(name);
     }
+    zongji.once('ready', () => {
+      this.binlog = zongji.connection;
+    });
     zongji.start({
       serverId: binlogServerId(this.source.name),
       filename: start.file,
@@ -227,8 +247,13 @@ class BinlogStream {
     this.pendingPosition = { file: this.file, position: event.nextPosition };
     this.pendingCommitMs = event.timestamp;
     const quietFor = Date.now() - this.lastOffsetCommitAt;
-    if (this.pending.length >= this.source.batchSize) void this.flush();
-    else if (this.pending.length > 0 || quietFor >= this.source.heartbeatIntervalMs) {
+    if (this.pending.length >= this.source.batchSize) {
+      void this.flush();
+      if (this.queuedBatches >= MAX_QUEUED_BATCHES && !this.paused && this.binlog?.pause) {
+        this.binlog.pause();
+        this.paused = true;
+      }
+    } else if (this.pending.length > 0 || quietFor >= this.source.heartbeatIntervalMs) {
       // Other tables' commits move the offset too, now and then, so a restart need not re-read them.
       this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
     }
@@ -243,8 +268,10 @@ class BinlogStream {
     this.pending = [];
     this.pendingPosition = null;
     if (position === null) return this.flushing;
+    this.queuedBatches++;
     this.flushing = this.flushing
       .then(async () => {
+        if (this.broken) return;
         const offset: LogOffset = {
           mode: 'log',
           phase: 'streaming',
@@ -268,6 +295,13 @@ class BinlogStream {
       })
       .catch((error: unknown) => {
         this.fail(error);
+      })
+      .finally(() => {
+        this.queuedBatches--;
+        if (this.paused && this.queuedBatches < MAX_QUEUED_BATCHES) {
+          this.paused = false;
+          this.binlog?.resume?.();
+        }
       });
     return this.flushing;
   }

@@ -19,6 +19,18 @@ import { runSnapshot } from './table-snapshot.js';
 
 /** How long committed changes may wait for more before they are sent as one Kafka batch. */
 const FLUSH_DELAY_MS = 20;
+/** Batches queued for Kafka (sent one after the other) while the next one is decoded. */
+const MAX_QUEUED_BATCHES = 3;
+
+/** The library's flow-control queue: messages received but not yet handed to us. */
+function libraryQueueEmpty(service: LogicalReplicationService): boolean {
+  const internals = service as unknown as { _messageQueue?: unknown; _processing?: unknown };
+  return (
+    Array.isArray(internals._messageQueue) &&
+    internals._messageQueue.length === 0 &&
+    internals._processing === false
+  );
+}
 
 /**
  * Log mode for Postgres: logical replication with pgoutput. The slot and publication are created
@@ -89,6 +101,9 @@ class PgStream {
   private pendingLsn: string | null = null;
   private pendingCommitMicros = 0n;
   private flushing: Promise<void> = Promise.resolve();
+  private queuedBatches = 0;
+  private broken = false;
+  private fail: (error: unknown) => void = () => undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private lastConfirmed: string;
   private lastOffsetCommitAt = 0;
@@ -121,10 +136,17 @@ class PgStream {
       protoVersion: 1,
       publicationNames: [this.names.publication],
     });
-    let failed: (error: unknown) => void = () => undefined;
     const failure = new Promise<never>((_resolve, reject) => {
-      failed = reject;
+      this.fail = (error) => {
+        this.broken = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      };
     });
+    // A failure after the race ended (a late flush) must not become an unhandled rejection.
+    failure.catch(() => undefined);
+    const failed = (error: unknown) => {
+      this.fail(error);
+    };
     const stopped = new Promise<void>((resolve) => {
       signal.addEventListener(
         'abort',
@@ -204,8 +226,13 @@ class PgStream {
         this.transaction = null;
         this.pendingLsn = message.commitEndLsn ?? message.commitLsn ?? lsn;
         this.pendingCommitMicros = message.commitTime as bigint;
-        if (this.pending.length >= this.source.batchSize) await this.flush();
-        else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+        if (this.pending.length >= this.source.batchSize) {
+          void this.flush();
+          // Decoding goes on while batches are sent, up to a bound (then the stream waits).
+          if (this.queuedBatches >= MAX_QUEUED_BATCHES) await this.flushing;
+        } else {
+          this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+        }
         return;
       }
       default:
@@ -213,7 +240,11 @@ class PgStream {
     }
   }
 
-  /** Sends what whole transactions produced, then commits the offset, then confirms the LSN. */
+  /**
+   * Queues what whole transactions produced: sent to Kafka, then the offset committed, then the LSN
+   * confirmed, one batch after the other. After a failure nothing more is sent, so no later offset
+   * can be committed over a batch that was lost; the stream then restarts from the last offset.
+   */
   private flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -223,25 +254,34 @@ class PgStream {
     this.pending = [];
     this.pendingLsn = null;
     if (lsn === null) return this.flushing;
-    this.flushing = this.flushing.then(async () => {
-      const offset: LogOffset = {
-        mode: 'log',
-        phase: 'streaming',
-        stream: this.names.slot,
-        position: lsn,
-        snapshot: null,
-      };
-      const started = Date.now();
-      const delivered = await this.sink.deliver(outcomes, LOG_OFFSET_KEY, offset);
-      await this.confirm(lsn);
-      this.lastOffsetCommitAt = Date.now();
-      this.status.offsets[LOG_OFFSET_KEY] = offset;
-      this.status.rowsTotal += outcomes.length;
-      this.status.dlqTotal += delivered.dlq;
-      this.status.rowsPerSecond = Math.round((outcomes.length * 1000) / Math.max(1, Date.now() - started));
-      this.status.lagSeconds = Math.max(0, Date.now() / 1000 - Number(commitMicros) / 1e6);
-      this.status.updatedAt = new Date().toISOString();
-    });
+    this.queuedBatches++;
+    this.flushing = this.flushing
+      .then(async () => {
+        if (this.broken) return;
+        const offset: LogOffset = {
+          mode: 'log',
+          phase: 'streaming',
+          stream: this.names.slot,
+          position: lsn,
+          snapshot: null,
+        };
+        const started = Date.now();
+        const delivered = await this.sink.deliver(outcomes, LOG_OFFSET_KEY, offset);
+        await this.confirm(lsn);
+        this.lastOffsetCommitAt = Date.now();
+        this.status.offsets[LOG_OFFSET_KEY] = offset;
+        this.status.rowsTotal += outcomes.length;
+        this.status.dlqTotal += delivered.dlq;
+        this.status.rowsPerSecond = Math.round((outcomes.length * 1000) / Math.max(1, Date.now() - started));
+        this.status.lagSeconds = Math.max(0, Date.now() / 1000 - Number(commitMicros) / 1e6);
+        this.status.updatedAt = new Date().toISOString();
+      })
+      .catch((error: unknown) => {
+        this.fail(error);
+      })
+      .finally(() => {
+        this.queuedBatches--;
+      });
     return this.flushing;
   }
 
@@ -256,12 +296,17 @@ class PgStream {
    * database the slot advances. The offset is committed with it now and then, for restarts.
    */
   private async onHeartbeat(lsn: string, shouldRespond: boolean): Promise<void> {
-    const idle = this.transaction === null && this.pendingLsn === null && this.flushTimer === undefined;
+    const idle =
+      this.transaction === null &&
+      this.pendingLsn === null &&
+      this.flushTimer === undefined &&
+      libraryQueueEmpty(this.service);
     if (!idle) {
       if (shouldRespond) await this.service.acknowledge(this.lastConfirmed);
       return;
     }
     await this.flushing;
+    if (this.broken) return;
     if (lsnToBigInt(lsn) <= lsnToBigInt(this.lastConfirmed)) {
       if (shouldRespond) await this.service.acknowledge(this.lastConfirmed);
       return;
