@@ -50,7 +50,9 @@ export class ConnectorsService {
         logger,
       });
       const runners = sources.map((source) => {
-        const sink = new RecordSink({ source: source.name, producer, offsetStore, topics });
+        // The binlog's before images carry the old stations: no last key per id to keep.
+        const keysFromRows = source.mode === 'log' && source.client === 'mysql';
+        const sink = new RecordSink({ source: source.name, producer, offsetStore, topics, keysFromRows });
         const log = logger.child({ source: source.name });
         let reader: SourceReader;
         if (source.mode === 'poll') reader = new PollReader(source, sink);

@@ -15,6 +15,11 @@ export interface RecordSinkOptions {
   producer: Producer;
   offsetStore: OffsetStore;
   topics: SinkTopics;
+  /**
+   * The log carries every change's old row (MySQL/MariaDB binlog with binlog_row_image=FULL): the
+   * old key comes from it, so no last key per id is kept or written. Default false.
+   */
+  keysFromRows?: boolean;
 }
 
 export interface DeliveryResult {
@@ -62,6 +67,11 @@ export class RecordSink {
       records++;
       const { record } = outcome;
       const topic = topics[record.kind];
+      if (this.options.keysFromRows === true) {
+        const plan = planMessages(record, outcome.stationKey, outcome.previousStationKey, topic.partitions);
+        for (const message of plan.messages) push(topic.name, toKafka(message));
+        continue;
+      }
       const recordKey = `${record.kind}:${record.id}`;
       const previous = keyChanges.has(recordKey)
         ? (keyChanges.get(recordKey) ?? undefined)

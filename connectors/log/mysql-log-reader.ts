@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { SourceConfig } from '../../lib/config/schema.js';
 import type { Logger } from '../../lib/logger.js';
 import type { MapOutcome, SourceRow } from '../mapping/row-mapper.js';
-import { mapRow } from '../mapping/row-mapper.js';
+import { mapRow, rowStationKey } from '../mapping/row-mapper.js';
 import type { MappedTable } from '../mapping/table-mapping.js';
 import { mappedTables } from '../mapping/table-mapping.js';
 import type { RecordSink } from '../record-sink.js';
@@ -231,9 +231,12 @@ class BinlogStream {
       const table = entry ? this.tableOf(entry.parentSchema, entry.tableName) : undefined;
       if (!table) return;
       if (is(event, 'UpdateRows')) {
-        event.rows.forEach((row, index) =>
-          this.transaction.push(this.map(table, row.after, at(index), false)),
-        );
+        event.rows.forEach((row, index) => {
+          const outcome = this.map(table, row.after, at(index), false);
+          // The before image tells where the previous version was sent (a move of stations).
+          if (outcome.type === 'record') outcome.previousStationKey = rowStationKey(row.before, table);
+          this.transaction.push(outcome);
+        });
       } else {
         const deleted = is(event, 'DeleteRows');
         event.rows.forEach((row, index) => this.transaction.push(this.map(table, row, at(index), deleted)));

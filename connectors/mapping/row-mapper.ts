@@ -23,7 +23,14 @@ export interface MapRowInput {
 
 /** A record ready for Kafka (with its station key when the row told it), or a DLQ entry. */
 export type MapOutcome =
-  { type: 'record'; record: MappedRecord; stationKey: string | undefined } | { type: 'dlq'; dlq: DlqRecord };
+  | {
+      type: 'record';
+      record: MappedRecord;
+      stationKey: string | undefined;
+      /** The key of the version before, when the log carried the old row (binlog before image). */
+      previousStationKey?: string | undefined;
+    }
+  | { type: 'dlq'; dlq: DlqRecord };
 
 class Unmappable extends Error {}
 
@@ -158,7 +165,8 @@ function keyOf(row: SourceRow, column: string): string | null {
   return String(value).trim();
 }
 
-function stationsOf(row: SourceRow, table: MappedTable): string | undefined {
+/** The station key of a row, when it has both stations. */
+export function rowStationKey(row: SourceRow, table: MappedTable): string | undefined {
   const pickup = row[table.mapping.columns.pickupStation];
   const dropoff = row[table.mapping.columns.dropoffStation];
   return typeof pickup === 'string' &&
@@ -198,7 +206,7 @@ export function mapRow(input: MapRowInput): MapOutcome {
       const reason = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
       return { type: 'dlq', dlq: dlqRecord(source, tableName, sourceKey, reason) };
     }
-    return { type: 'record', record: checked.record as MappedRecord, stationKey: stationsOf(row, table) };
+    return { type: 'record', record: checked.record as MappedRecord, stationKey: rowStationKey(row, table) };
   } catch (error) {
     if (error instanceof Unmappable) {
       return { type: 'dlq', dlq: dlqRecord(source, tableName, sourceKey, error.message) };
