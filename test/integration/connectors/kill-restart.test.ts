@@ -18,7 +18,13 @@ function spawnConnectors(configFile: string): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', '--config', configFile, 'connectors'], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, QF_LOG_LEVEL: 'warn' },
+    // Status goes to a database of its own on the shared ReQL server (it has no tables: the
+    // publisher only warns), never into another test's `quoteflow` database.
+    env: {
+      ...process.env,
+      QF_LOG_LEVEL: 'warn',
+      QF_RETHINKDB_URL: `rethinkdb://127.0.0.1:28015/${uniqueName('qf_t_none')}`,
+    },
   });
 }
 
