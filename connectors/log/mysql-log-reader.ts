@@ -54,12 +54,22 @@ async function currentPosition(db: Knex): Promise<BinlogPosition> {
   return { file: row.File, position: Number(row.Position) };
 }
 
+/**
+ * The server the binlog position belongs to, after checking it logs what log mode needs: whole
+ * rows (ROW format, FULL image), since updates are mapped from the new row and moves and deletes
+ * are keyed by the old one.
+ */
 async function serverIdentity(db: Knex): Promise<string> {
-  const [rows] = (await db.raw('select @@server_id as id, @@binlog_format as format')) as [
-    { id: number; format: string }[],
-  ];
+  const [rows] = (await db.raw(
+    'select @@server_id as id, @@binlog_format as format, @@binlog_row_image as image',
+  )) as [{ id: number; format: string; image: string }[]];
   const row = rows[0];
-  if (row?.format.toUpperCase() !== 'ROW') throw new Error('binlog_format must be ROW for log mode');
+  if (row?.format.toUpperCase() !== 'ROW') {
+    throw new Error(`binlog_format is ${row?.format ?? 'unknown'}; log mode needs ROW`);
+  }
+  if (row.image.toUpperCase() !== 'FULL') {
+    throw new Error(`binlog_row_image is ${row.image}; log mode needs FULL`);
+  }
   return `binlog:${row.id}`;
 }
 

@@ -109,6 +109,9 @@ for (const { client, mode } of cases) {
         // Every change is in the log: 3000 snapshot rows and 200 updates, each with its own position.
         await harness.waitFor('every change', () => got().size >= 3200, 60_000);
         expect(got().size).to.equal(3200);
+        // Resumed, not restarted: a from-scratch snapshot would send the killed run's rows again.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(harness.on('quotes').length, 'messages in all').to.be.at.most(3200 + 150);
         return;
       }
       const rows = await db<{ id: number; updated_at: string }>(table).select('id', 'updated_at');
@@ -123,6 +126,9 @@ for (const { client, mode } of cases) {
         },
         60_000,
       );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Resumed, not restarted: duplicates are at most a batch and the updates inside the look-back.
+      expect(harness.on('quotes').length, 'messages in all').to.be.at.most(3000 + 2 * 200 + 150);
       const final = got();
       expect(expected.filter((e) => !final.has(e))).to.deep.equal([]);
     });
