@@ -146,6 +146,45 @@ describe('connectors with several sources (real databases and Kafka)', function 
     });
   });
 
+  describe('when a source loses a column it reads', () => {
+    it('should report the source and the column, and keep the other source going', async () => {
+      await pg(quotesTable).insert(quoteRow(1, romeTime(-1000)));
+      service = await ConnectorsService.start({
+        config: harness.config([
+          quotesSource('dropped-pg', 'postgres', quotesTable),
+          reservationsSource('steady-my', reservationsTable),
+        ]),
+        kafka: harness.kafka,
+        logger: silentLogger,
+      });
+      await harness.waitFor('the first quote', () => harness.on('quotes').length >= 1);
+      await pg.schema.alterTable(quotesTable, (t) => {
+        t.dropColumn('updated_at');
+      });
+      const [dropped] = service.runners;
+      await harness.waitFor('the failure', () => dropped?.status.state === 'failing');
+      expect(dropped?.status.lastError).to.match(
+        /^source dropped-pg \(postgres 127\.0\.0\.1:5432\/postgres\): .*updated_at/,
+      );
+      await maria(reservationsTable).insert({
+        reservation_id: 'R-2',
+        booked_on: '2026-06-26 10:00:00',
+        state: 'OK',
+        revision: 1,
+        modified_on: '2026-06-26 10:00:00',
+        from_branch: 'JFK',
+        from_time: '2026-07-01 09:00:00',
+        to_branch: 'LGA',
+        to_time: '2026-07-05 09:00:00',
+        vehicle_class: 'FFAR',
+        amount: '1.00',
+      });
+      await harness.waitFor('the other source', () =>
+        harness.on('bookings').some((m) => m.value.id === 'steady-my:R-2'),
+      );
+    });
+  });
+
   describe('when a source is down at start and one has a wrong password', () => {
     it('should run the others, name the failing source without its password, and pick it up once it is reachable', async () => {
       const port = await freePort();
