@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 npm run services >/dev/null
+echo "== bench/connectors"
+npx tsx bench/connectors.ts
 echo "== bench/dashboard"
 npx tsx bench/dashboard.ts

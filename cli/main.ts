@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { packageInfo } from '../lib/package-info.js';
 import { registerConfigCommands } from './commands/config-check.js';
+import { registerConnectorsCommand } from './commands/connectors.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerUserCommands } from './commands/user.js';
@@ -21,5 +22,6 @@ registerConfigCommands(program);
 registerMigrateCommand(program);
 registerDashboardCommand(program);
 registerUserCommands(program);
+registerConnectorsCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import knex from 'knex';
 import pg from 'pg';
 import type { SourceConfig } from './config/schema.js';
+import type { Logger } from './logger.js';
 
 const CLIENTS = { postgres: 'pg', mysql: 'mysql2' } as const;
 const DEFAULT_PORTS = { postgres: 5432, mysql: 3306 } as const;
@@ -28,7 +29,7 @@ const pgTypesKeepingDatesAsText = {
  * A knex instance for one source database. The pool stays small: a connector reads in ordered
  * batches, and the source is somebody else's production database.
  */
-export function createSourceDb(source: Pick<SourceConfig, 'client' | 'connection'>): Knex {
+export function createSourceDb(source: Pick<SourceConfig, 'client' | 'connection'>, logger?: Logger): Knex {
   const { connection } = source;
   const common = {
     host: connection.host,
@@ -44,5 +45,24 @@ export function createSourceDb(source: Pick<SourceConfig, 'client' | 'connection
         ? { ...common, dateStrings: true }
         : { ...common, types: pgTypesKeepingDatesAsText },
     pool: { min: 0, max: 4 },
+    // knex writes pool and driver trouble to the console unless given somewhere else to write.
+    ...(logger
+      ? {
+          log: {
+            warn: (message: unknown) => {
+              logger.warn({ knex: String(message) }, 'knex warning');
+            },
+            error: (message: unknown) => {
+              logger.debug({ knex: String(message) }, 'knex error');
+            },
+            deprecate: (message: unknown) => {
+              logger.debug({ knex: String(message) }, 'knex deprecation');
+            },
+            debug: (message: unknown) => {
+              logger.debug({ knex: String(message) }, 'knex debug');
+            },
+          },
+        }
+      : {}),
   });
 }

@@ -199,6 +199,15 @@ export const sourceSchema = z
     /** Zone of timestamps stored without an offset. */
     timezone: ianaTimeZone.default('UTC'),
     pollIntervalMs: z.int().min(50).default(1000),
+    /** Rows per query (poll mode, log-mode snapshot) and at most per Kafka batch. */
+    batchSize: z.int().min(1).max(100_000).default(1000),
+    /** Log mode: how often the replication position is confirmed on a quiet database (WAL can be freed). */
+    heartbeatIntervalMs: z.int().min(100).default(10_000),
+    /**
+     * Poll mode: every poll re-reads rows modified this long before the high-water mark, so a row
+     * committed after a later-stamped one is still seen (longer than the longest write transaction).
+     */
+    pollLookbackMs: z.int().min(0).default(10_000),
     tables: z
       .strictObject({
         quotes: quotesTable.optional(),
@@ -267,6 +276,20 @@ export const dashboardSchema = z
   })
   .prefault({});
 
+export const connectorsSchema = z
+  .strictObject({
+    /** Compacted topic holding each source's offsets and the last Kafka key of each record id. */
+    offsetsTopic: z.string().min(1).default('qf.connect.offsets'),
+    /** Port of the /metrics and /healthz HTTP server (0: none). */
+    httpPort: z.int().min(0).max(65535).default(9465),
+    /** Backoff after a source fails: the first wait, doubled up to the cap (with jitter). */
+    reconnectInitialDelayMs: z.int().min(10).default(1000),
+    reconnectMaxDelayMs: z.int().min(10).default(30_000),
+    /** How often each source's status is written to RethinkDB table pipeline_status. */
+    statusIntervalMs: z.int().min(100).default(5000),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   kafka: kafkaSchema,
   rethinkdb: rethinkdbSchema,
@@ -275,6 +298,7 @@ export const configSchema = z.strictObject({
   kpi: kpiSchema,
   resolution: resolutionSchema,
   dashboard: dashboardSchema,
+  connectors: connectorsSchema,
   sources: z
     .array(sourceSchema)
     .default([])
@@ -297,3 +321,4 @@ export type RedisConfig = Config['redis'];
 export type ResolutionConfig = Config['resolution'];
 export type SourceConfig = Config['sources'][number];
 export type DashboardConfig = Config['dashboard'];
+export type ConnectorsConfig = Config['connectors'];

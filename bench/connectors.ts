@@ -1,0 +1,317 @@
+/**
+ * bench/connectors: row changes per second and commit-to-Kafka latency of the connectors, poll and
+ * log mode, on Postgres and MariaDB, against a baseline measured in the same run: a plain SELECT
+ * of the same rows from the same database.
+ *
+ *   npx tsx bench/connectors.ts [rows] [postgres|mysql] [poll|log]
+ *   (default 20000 rows, both databases, both modes; needs `npm run services`)
+ *
+ * Each run: an empty source table and the connector started until it streams (so the slot or binlog
+ * position exists). Throughput: the connector stopped, `rows` inserted in transactions of 500, the
+ * connector started again, and the time from its start until a consumer of the topic has every
+ * row. Latency: 5,000 more rows inserted at 2,500 rows/s in transactions of 25 while it streams;
+ * latency = when the consumer saw a row - when its transaction committed (so it includes the
+ * consumer's fetch: an upper bound of commit-to-acknowledged).
+ * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { ConnectorsService } from '../connectors/connectors-service.js';
+import { replicationNames } from '../connectors/log/pg-replication-setup.js';
+import { configSchema } from '../lib/config/schema.js';
+import { createKafka } from '../lib/kafka/kafka-client.js';
+import { ensureTopics } from '../lib/kafka/topics.js';
+import { createLogger } from '../lib/logger.js';
+import { createSourceDb } from '../lib/source-db.js';
+
+const ROWS = Number(process.argv[2] ?? 20_000);
+const TX_ROWS = 500;
+/** The latency run: rows written at a steady rate in small transactions. */
+const PACED_ROWS = 5000;
+const PACED_RATE = 2500;
+const PACED_TX = 25;
+const logger = createLogger({ level: 'warn' });
+const brokers = (process.env.QF_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const connections = {
+  postgres: { host: '127.0.0.1', port: 5432, user: 'postgres', password: '', database: 'postgres' },
+  mysql: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' },
+} as const;
+type Client = keyof typeof connections;
+
+const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+
+/** A local time `minutes` after a base, so rows carry different times as real ones do. */
+function local(base: number, minutes: number): string {
+  return new Date(base + minutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function row(id: number, updatedAt: string) {
+  const pickup = Date.UTC(2026, 6, 1, 9, 36) + (id % 5000) * 3_600_000;
+  return {
+    id,
+    email: `c${id}@example.com`,
+    created_at: local(Date.UTC(2026, 5, 25, 22, 14), -(id % 20_000)),
+    updated_at: updatedAt,
+    pickup_station: 'MXP',
+    pickup_at: local(pickup, 0),
+    dropoff_station: 'LIN',
+    dropoff_at: local(pickup, 7 * 24 * 60 + (id % 300)),
+    car_group: 'CDMR',
+    price: '100.50',
+  };
+}
+
+function utcNow(): string {
+  return new Date().toISOString().replace('T', ' ').replace('Z', '');
+}
+
+async function createTable(db: Knex, table: string): Promise<void> {
+  await db.schema.createTable(table, (t) => {
+    t.integer('id').primary();
+    t.string('email');
+    t.dateTime('created_at', { useTz: false, precision: 6 });
+    t.dateTime('updated_at', { useTz: false, precision: 6 });
+    t.string('pickup_station');
+    t.dateTime('pickup_at', { useTz: false, precision: 6 });
+    t.string('dropoff_station');
+    t.dateTime('dropoff_at', { useTz: false, precision: 6 });
+    t.string('car_group');
+    t.decimal('price', 10, 2);
+    t.index(['updated_at', 'id']);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Baseline: the same number of rows read by one plain SELECT (best of three). */
+async function selectBaseline(client: Client): Promise<number> {
+  const db = createSourceDb({ client, connection: connections[client] });
+  const table = unique('qf_bench_select');
+  try {
+    await createTable(db, table);
+    const stamp = utcNow();
+    await db.batchInsert(
+      table,
+      Array.from({ length: ROWS }, (_, i) => row(i + 1, stamp)),
+      1000,
+    );
+    let best = 0;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      const rows = (await db(table).select('*')) as unknown[];
+      const seconds = (performance.now() - started) / 1000;
+      best = Math.max(best, rows.length / seconds);
+    }
+    return best;
+  } finally {
+    await db.schema.dropTableIfExists(table);
+    await db.destroy();
+  }
+}
+
+interface ModeResult {
+  /** How fast this run wrote the backlog into the source (context, not a limit of the connector). */
+  writeRowsPerSecond: number;
+  /** How long ConnectorsService.start took (offsets read, producer connected). */
+  startupMs: number;
+  /** Catch-up: backlog rows per second from connector start to the last row at the consumer. */
+  rowsPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeResult> {
+  const kafka = createKafka(configSchema.parse({ kafka: { brokers } }).kafka, logger);
+  const db = createSourceDb({ client, connection: connections[client] });
+  const table = unique('qf_bench_quotes');
+  const source = unique('bench').replace(/_/g, '-');
+  const topics = {
+    quotes: unique('qf_bench_q'),
+    bookings: unique('qf_bench_b'),
+    dlq: unique('qf_bench_d'),
+    offsets: unique('qf_bench_o'),
+  };
+  const admin = kafka.admin();
+  await admin.connect();
+  const spec = (name: string) => ({
+    name,
+    partitions: 6,
+    replicationFactor: 1,
+    cleanupPolicy: 'delete' as const,
+    retentionMs: 3_600_000,
+  });
+  await ensureTopics(admin, [spec(topics.quotes), spec(topics.bookings), spec(topics.dlq)], logger);
+  await createTable(db, table);
+
+  const committedAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let backlogArrived = 0;
+  let lastBacklogArrival = 0;
+  const consumer = kafka.consumer({ groupId: unique('qf_bench_g'), maxWaitTimeInMs: 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topics.quotes, fromBeginning: true });
+  const seen = new Set<number>();
+  await consumer.run({
+    eachBatch: ({ batch }) => {
+      const now = performance.now();
+      for (const message of batch.messages) {
+        const { sourceKey } = JSON.parse(message.value?.toString() ?? '{}') as { sourceKey: string };
+        const id = Number(sourceKey);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (id <= ROWS) {
+          backlogArrived++;
+          lastBacklogArrival = now;
+          continue;
+        }
+        const committed = committedAt.get(id);
+        if (committed !== undefined) latencies.push(now - committed);
+      }
+      return Promise.resolve();
+    },
+  });
+
+  const config = configSchema.parse({
+    kafka: {
+      brokers,
+      topics: {
+        quotes: { name: topics.quotes },
+        bookings: { name: topics.bookings },
+        dlq: { name: topics.dlq },
+      },
+    },
+    connectors: { offsetsTopic: topics.offsets, httpPort: 0 },
+    sources: [
+      {
+        name: source,
+        client,
+        mode,
+        connection: connections[client],
+        timezone: 'Europe/Rome',
+        pollIntervalMs: 100,
+        pollLookbackMs: 2000,
+        batchSize: 2000,
+        tables: {
+          quotes: {
+            table,
+            columns: {
+              quotedAt: 'created_at',
+              updatedAt: 'updated_at',
+              customerEmail: 'email',
+              pickupStation: 'pickup_station',
+              pickupAt: 'pickup_at',
+              dropoffStation: 'dropoff_station',
+              dropoffAt: 'dropoff_at',
+              carGroup: 'car_group',
+              priceAmount: 'price',
+            },
+          },
+        },
+      },
+    ],
+  });
+  const startStreaming = async () => {
+    const started = await ConnectorsService.start({ config, kafka, logger });
+    const deadline = Date.now() + 60_000;
+    while (started.statuses()[0]?.phase !== 'streaming') {
+      const status = started.statuses()[0];
+      if (Date.now() > deadline)
+        throw new Error(`${client} ${mode}: no streaming: ${status?.lastError ?? ''}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return started;
+  };
+  const waitFor = async (what: string, done: () => boolean) => {
+    const deadline = Date.now() + 300_000;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`${client} ${mode}: timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  // The slot or position exists from here on: what is written while stopped is a backlog.
+  let service = await startStreaming();
+  const result: ModeResult = { writeRowsPerSecond: 0, startupMs: 0, rowsPerSecond: 0, p50: NaN, p99: NaN };
+  try {
+    await service.stop();
+    // 1. Throughput: a backlog of ROWS row changes written while the connector is stopped, then
+    //    the time from its start until a consumer has every row.
+    const writeStarted = performance.now();
+    for (let start = 1; start <= ROWS; start += TX_ROWS) {
+      const ids = Array.from({ length: Math.min(TX_ROWS, ROWS - start + 1) }, (_, i) => start + i);
+      const stamp = utcNow();
+      await db(table).insert(ids.map((id) => row(id, stamp)));
+    }
+    result.writeRowsPerSecond = ROWS / ((performance.now() - writeStarted) / 1000);
+    const startCalled = performance.now();
+    service = await ConnectorsService.start({ config, kafka, logger });
+    // Start-up (Kafka metadata, reading the offsets topic through a consumer group) is reported
+    // apart: it is paid once per start, not per row.
+    const catchUpStarted = performance.now();
+    result.startupMs = catchUpStarted - startCalled;
+    await waitFor('the backlog', () => backlogArrived >= ROWS);
+    result.rowsPerSecond = ROWS / ((lastBacklogArrival - catchUpStarted) / 1000);
+
+    // 2. Latency: PACED_ROWS more rows at PACED_RATE rows/s in small transactions, each row's
+    //    commit-to-consumer time.
+    const paceStarted = performance.now();
+    for (let sent = 0; sent < PACED_ROWS; sent += PACED_TX) {
+      const ids = Array.from({ length: PACED_TX }, (_, i) => ROWS + 1 + sent + i);
+      const stamp = utcNow();
+      await db(table).insert(ids.map((id) => row(id, stamp)));
+      const now = performance.now();
+      for (const id of ids) committedAt.set(id, now);
+      const due = paceStarted + ((sent + PACED_TX) * 1000) / PACED_RATE;
+      if (due > performance.now())
+        await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+    }
+    await waitFor('the paced rows', () => latencies.length >= PACED_ROWS);
+    latencies.sort((x, y) => x - y);
+    result.p50 = percentile(latencies, 50);
+    result.p99 = percentile(latencies, 99);
+  } finally {
+    await service.stop();
+    await consumer.disconnect();
+    if (mode === 'log' && client === 'postgres') {
+      const { slot, publication } = replicationNames(source);
+      await db
+        .raw(
+          'select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ? and not active',
+          [slot],
+        )
+        .catch(() => undefined);
+      await db.raw('drop publication if exists ??', [publication]);
+    }
+    await db.schema.dropTableIfExists(table);
+    await db.destroy();
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+    await admin.disconnect();
+  }
+  return result;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+console.log(
+  `bench/connectors: ${fmt(ROWS)} rows inserted in transactions of ${TX_ROWS}, per database and mode`,
+);
+const onlyClient = process.argv[3];
+const onlyMode = process.argv[4];
+for (const client of (['postgres', 'mysql'] as const).filter(
+  (c) => onlyClient === undefined || c === onlyClient,
+)) {
+  const baseline = await selectBaseline(client);
+  console.log(
+    `\n${client === 'mysql' ? 'MariaDB' : 'Postgres'}: baseline plain SELECT of the same rows: ${fmt(baseline)} rows/s`,
+  );
+  for (const mode of (['poll', 'log'] as const).filter((m) => onlyMode === undefined || m === onlyMode)) {
+    const result = await connectorRun(client, mode);
+    console.log(
+      `  ${mode.padEnd(4)} mode: catch-up ${fmt(result.rowsPerSecond).padStart(7)} row changes/s ` +
+        `(${(result.rowsPerSecond / baseline).toFixed(3)} x SELECT; backlog written at ${fmt(result.writeRowsPerSecond)} rows/s; ` +
+        `start-up ${fmt(result.startupMs)} ms); ` +
+        `at ${fmt(PACED_RATE)} rows/s commit-to-consumer latency p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms`,
+    );
+  }
+}
+console.log('\naim (issue 4): log mode >= 20,000 row changes/s with p99 <= 500 ms');

@@ -1,0 +1,329 @@
+import type { Knex } from 'knex';
+import type { Pgoutput } from 'pg-logical-replication';
+import { LogicalReplicationService } from 'pg-logical-replication';
+import type { SourceConfig } from '../../lib/config/schema.js';
+import type { Logger } from '../../lib/logger.js';
+import type { MapOutcome, SourceRow } from '../mapping/row-mapper.js';
+import { mapRow } from '../mapping/row-mapper.js';
+import type { MappedTable } from '../mapping/table-mapping.js';
+import { mappedTables } from '../mapping/table-mapping.js';
+import type { RecordSink } from '../record-sink.js';
+import type { SourceReader } from '../source-runner.js';
+import type { SourceStatus } from '../source-status.js';
+import type { LogOffset } from './log-offset.js';
+import { LOG_OFFSET_KEY, isLogOffset } from './log-offset.js';
+import { lsnToBigInt, lsnVersion } from './lsn.js';
+import { PgoutputTextDatesPlugin } from './pg-text-dates-plugin.js';
+import { ensurePublication, ensureSlot, replicationNames } from './pg-replication-setup.js';
+import { runSnapshot } from './table-snapshot.js';
+
+/** How long committed changes may wait for more before they are sent as one Kafka batch. */
+const FLUSH_DELAY_MS = 20;
+/** Batches queued for Kafka (sent one after the other) while the next one is decoded. */
+const MAX_QUEUED_BATCHES = 3;
+
+/** The library's flow-control queue: messages received but not yet handed to us. */
+function libraryQueueEmpty(service: LogicalReplicationService): boolean {
+  const internals = service as unknown as { _messageQueue?: unknown; _processing?: unknown };
+  return (
+    Array.isArray(internals._messageQueue) &&
+    internals._messageQueue.length === 0 &&
+    internals._processing === false
+  );
+}
+
+/**
+ * Log mode for Postgres: logical replication with pgoutput. The slot and publication are created
+ * when missing; the slot is created before the snapshot is read, so the stream covers everything
+ * after it. Each change carries its own LSN as version. Changes are sent to Kafka in batches of
+ * whole transactions, and only once Kafka acknowledged them (and the offset was committed) is the
+ * commit's LSN confirmed to the server. On a quiet database a heartbeat asks the server for its
+ * position and confirms it, so the slot advances and WAL does not pile up.
+ */
+export class PgLogReader implements SourceReader {
+  private readonly tables: MappedTable[];
+  private readonly names: { slot: string; publication: string };
+
+  constructor(
+    private readonly source: SourceConfig,
+    private readonly sink: RecordSink,
+    private readonly logger: Logger,
+  ) {
+    this.tables = mappedTables(source);
+    this.names = replicationNames(source.name);
+  }
+
+  async run(db: Knex, signal: AbortSignal, status: SourceStatus): Promise<void> {
+    const { slot, publication } = this.names;
+    await ensurePublication(
+      db,
+      publication,
+      this.tables.map((t) => t.mapping.table),
+    );
+    const start = await ensureSlot(db, slot);
+    const committed = this.sink.committedOffset(LOG_OFFSET_KEY);
+    let offset: LogOffset;
+    if (isLogOffset(committed) && committed.stream === slot && !start.created) {
+      offset = committed;
+    } else {
+      if (isLogOffset(committed)) {
+        this.logger.warn({ slot }, 'replication slot was missing: taking a new snapshot');
+      }
+      offset = { mode: 'log', phase: 'snapshot', stream: slot, position: start.lsn, snapshot: null };
+    }
+    status.offsets[LOG_OFFSET_KEY] = offset;
+    if (offset.phase === 'snapshot') {
+      status.phase = 'snapshot';
+      offset = await runSnapshot(offset, {
+        source: this.source,
+        tables: this.tables,
+        sink: this.sink,
+        db,
+        // The first change after the slot's start can sit exactly at that LSN: the snapshot is older.
+        version: lsnVersion(offset.position, 1n),
+        signal,
+        onRows: (rows) => {
+          status.rowsTotal += rows;
+        },
+      });
+      status.offsets[LOG_OFFSET_KEY] = offset;
+      if (signal.aborted) return;
+    }
+    status.phase = 'streaming';
+    await new PgStream(this.source, this.sink, this.tables, this.names, status).run(db, offset, signal);
+  }
+}
+
+/** One replication connection's life: from START_REPLICATION until it fails or is stopped. */
+class PgStream {
+  private transaction: MapOutcome[] | null = null;
+  private pending: MapOutcome[] = [];
+  private pendingLsn: string | null = null;
+  private pendingCommitMicros = 0n;
+  private flushing: Promise<void> = Promise.resolve();
+  private queuedBatches = 0;
+  private broken = false;
+  private fail: (error: unknown) => void = () => undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private lastConfirmed: string;
+  private lastOffsetCommitAt = 0;
+  private readonly service: LogicalReplicationService;
+
+  constructor(
+    private readonly source: SourceConfig,
+    private readonly sink: RecordSink,
+    private readonly tables: readonly MappedTable[],
+    private readonly names: { slot: string; publication: string },
+    private readonly status: SourceStatus,
+  ) {
+    this.lastConfirmed = '0/0';
+    const { connection } = source;
+    this.service = new LogicalReplicationService(
+      {
+        host: connection.host,
+        port: connection.port ?? 5432,
+        user: connection.user,
+        password: connection.password,
+        database: connection.database,
+      },
+      { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
+    );
+  }
+
+  async run(_db: Knex, offset: LogOffset, signal: AbortSignal): Promise<void> {
+    this.lastConfirmed = offset.position;
+    const plugin = new PgoutputTextDatesPlugin({
+      protoVersion: 1,
+      publicationNames: [this.names.publication],
+    });
+    const failure = new Promise<never>((_resolve, reject) => {
+      this.fail = (error) => {
+        this.broken = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      };
+    });
+    // A failure after the race ended (a late flush) must not become an unhandled rejection.
+    failure.catch(() => undefined);
+    const failed = (error: unknown) => {
+      this.fail(error);
+    };
+    const stopped = new Promise<void>((resolve) => {
+      signal.addEventListener(
+        'abort',
+        () => {
+          resolve();
+        },
+        { once: true },
+      );
+    });
+    this.service.on('error', (error) => {
+      failed(error);
+    });
+    this.service.on('data', (lsn: string, message: Pgoutput.Message) =>
+      this.onMessage(lsn, message).catch(failed),
+    );
+    this.service.on('heartbeat', (lsn: string, _timestamp: number, shouldRespond: boolean) => {
+      this.onHeartbeat(lsn, shouldRespond).catch(failed);
+    });
+    const ping = setInterval(() => {
+      // Asks the server to answer with its position; the answer (a heartbeat) may confirm it.
+      void this.service.acknowledge(this.lastConfirmed, true);
+    }, this.source.heartbeatIntervalMs);
+    try {
+      const subscription = this.service.subscribe(plugin, this.names.slot, offset.position).then(() => {
+        if (!signal.aborted) throw new Error('replication stream ended');
+      });
+      await Promise.race([subscription, failure, stopped]);
+    } finally {
+      clearInterval(ping);
+      clearTimeout(this.flushTimer);
+      await this.flushing.catch(() => undefined);
+      await this.service.destroy();
+    }
+  }
+
+  private tableOf(relation: Pgoutput.MessageRelation): MappedTable | undefined {
+    return this.tables.find(
+      (t) => t.mapping.table === relation.name || t.mapping.table === `${relation.schema}.${relation.name}`,
+    );
+  }
+
+  private map(table: MappedTable, row: SourceRow, lsn: string, deleted: boolean): MapOutcome {
+    return mapRow({
+      source: this.source.name,
+      timezone: this.source.timezone,
+      table,
+      row,
+      version: lsnVersion(lsn),
+      deleted,
+    });
+  }
+
+  private async onMessage(lsn: string, message: Pgoutput.Message): Promise<void> {
+    switch (message.tag) {
+      case 'begin':
+        this.transaction = [];
+        return;
+      case 'insert': {
+        const table = this.tableOf(message.relation);
+        if (table) this.transaction?.push(this.map(table, message.new as SourceRow, lsn, false));
+        return;
+      }
+      case 'update': {
+        const table = this.tableOf(message.relation);
+        if (table) this.transaction?.push(this.map(table, message.new as SourceRow, lsn, false));
+        return;
+      }
+      case 'delete': {
+        const table = this.tableOf(message.relation);
+        // REPLICA IDENTITY DEFAULT sends only the key; FULL sends the whole old row.
+        const row = (message.old ?? message.key ?? {}) as SourceRow;
+        if (table) this.transaction?.push(this.map(table, row, lsn, true));
+        return;
+      }
+      case 'commit': {
+        this.pending.push(...(this.transaction ?? []));
+        this.transaction = null;
+        this.pendingLsn = message.commitEndLsn ?? message.commitLsn ?? lsn;
+        this.pendingCommitMicros = message.commitTime as bigint;
+        if (this.pending.length >= this.source.batchSize) {
+          void this.flush();
+          // Decoding goes on while batches are sent, up to a bound (then the stream waits).
+          if (this.queuedBatches >= MAX_QUEUED_BATCHES) await this.flushing;
+        } else {
+          this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Queues what whole transactions produced: sent to Kafka, then the offset committed, then the LSN
+   * confirmed, one batch after the other. After a failure nothing more is sent, so no later offset
+   * can be committed over a batch that was lost; the stream then restarts from the last offset.
+   */
+  private flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const outcomes = this.pending;
+    const lsn = this.pendingLsn;
+    const commitMicros = this.pendingCommitMicros;
+    this.pending = [];
+    this.pendingLsn = null;
+    if (lsn === null) return this.flushing;
+    this.queuedBatches++;
+    this.flushing = this.flushing
+      .then(async () => {
+        if (this.broken) return;
+        const offset: LogOffset = {
+          mode: 'log',
+          phase: 'streaming',
+          stream: this.names.slot,
+          position: lsn,
+          snapshot: null,
+        };
+        const started = Date.now();
+        const delivered = await this.sink.deliver(outcomes, LOG_OFFSET_KEY, offset);
+        await this.confirm(lsn);
+        this.lastOffsetCommitAt = Date.now();
+        this.status.offsets[LOG_OFFSET_KEY] = offset;
+        this.status.rowsTotal += outcomes.length;
+        this.status.dlqTotal += delivered.dlq;
+        this.status.rowsPerSecond = Math.round((outcomes.length * 1000) / Math.max(1, Date.now() - started));
+        this.status.lagSeconds = Math.max(0, Date.now() / 1000 - Number(commitMicros) / 1e6);
+        this.status.updatedAt = new Date().toISOString();
+      })
+      .catch((error: unknown) => {
+        this.fail(error);
+      })
+      .finally(() => {
+        this.queuedBatches--;
+      });
+    return this.flushing;
+  }
+
+  private async confirm(lsn: string): Promise<void> {
+    if (lsnToBigInt(lsn) > lsnToBigInt(this.lastConfirmed)) this.lastConfirmed = lsn;
+    await this.service.acknowledge(this.lastConfirmed);
+  }
+
+  /**
+   * The server's keepalive. When nothing is in flight (no open transaction, nothing waiting for
+   * Kafka), everything up to its position is delivered, so that position is confirmed: on a quiet
+   * database the slot advances. The offset is committed with it now and then, for restarts.
+   */
+  private async onHeartbeat(lsn: string, shouldRespond: boolean): Promise<void> {
+    const idle =
+      this.transaction === null &&
+      this.pendingLsn === null &&
+      this.flushTimer === undefined &&
+      libraryQueueEmpty(this.service);
+    if (!idle) {
+      if (shouldRespond) await this.service.acknowledge(this.lastConfirmed);
+      return;
+    }
+    await this.flushing;
+    if (this.broken) return;
+    if (lsnToBigInt(lsn) <= lsnToBigInt(this.lastConfirmed)) {
+      if (shouldRespond) await this.service.acknowledge(this.lastConfirmed);
+      return;
+    }
+    if (Date.now() - this.lastOffsetCommitAt >= this.source.heartbeatIntervalMs) {
+      const offset: LogOffset = {
+        mode: 'log',
+        phase: 'streaming',
+        stream: this.names.slot,
+        position: lsn,
+        snapshot: null,
+      };
+      await this.sink.deliver([], LOG_OFFSET_KEY, offset);
+      this.status.offsets[LOG_OFFSET_KEY] = offset;
+      this.lastOffsetCommitAt = Date.now();
+    }
+    await this.confirm(lsn);
+    this.status.lagSeconds = 0;
+  }
+}

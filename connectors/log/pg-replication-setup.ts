@@ -1,0 +1,65 @@
+import type { Knex } from 'knex';
+
+/** Slot and publication names of a source: `qf_<source>` with `-` made `_`. */
+export function replicationNames(
+  source: string,
+  slotOverride?: string,
+): { slot: string; publication: string } {
+  const base = `qf_${source.replace(/-/g, '_')}`;
+  return { slot: slotOverride ?? base, publication: base };
+}
+
+function splitName(table: string): { schema: string | null; name: string } {
+  const dot = table.indexOf('.');
+  return dot < 0
+    ? { schema: null, name: table }
+    : { schema: table.slice(0, dot), name: table.slice(dot + 1) };
+}
+
+/** Creates the publication when missing and adds the tables it lacks (never drops any). */
+export async function ensurePublication(
+  db: Knex,
+  publication: string,
+  tables: readonly string[],
+): Promise<void> {
+  const exists = await db.raw<{ rows: unknown[] }>('select 1 from pg_publication where pubname = ?', [
+    publication,
+  ]);
+  if (exists.rows.length === 0) {
+    await db.raw(`create publication ?? for table ${tables.map(() => '??').join(', ')}`, [
+      publication,
+      ...tables,
+    ]);
+    return;
+  }
+  const present = await db.raw<{ rows: { schemaname: string; tablename: string }[] }>(
+    'select schemaname, tablename from pg_publication_tables where pubname = ?',
+    [publication],
+  );
+  for (const table of tables) {
+    const { schema, name } = splitName(table);
+    const found = present.rows.some(
+      (row) => row.tablename === name && (schema === null || row.schemaname === schema),
+    );
+    if (!found) await db.raw('alter publication ?? add table ??', [publication, table]);
+  }
+}
+
+/**
+ * The slot's start: when missing it is created and its consistent point returned (`created`);
+ * otherwise the position it has confirmed. Creating the slot before reading the snapshot is what
+ * makes the two meet without a gap: every change after the slot's start is in its stream.
+ */
+export async function ensureSlot(db: Knex, slot: string): Promise<{ lsn: string; created: boolean }> {
+  const existing = await db.raw<{ rows: { confirmed_flush_lsn: string | null; plugin: string }[] }>(
+    'select confirmed_flush_lsn, plugin from pg_replication_slots where slot_name = ?',
+    [slot],
+  );
+  const row = existing.rows[0];
+  if (row?.confirmed_flush_lsn) return { lsn: row.confirmed_flush_lsn, created: false };
+  const created = await db.raw<{ rows: { lsn: string }[] }>(
+    "select lsn from pg_create_logical_replication_slot(?, 'pgoutput')",
+    [slot],
+  );
+  return { lsn: created.rows[0]?.lsn ?? '0/0', created: true };
+}
