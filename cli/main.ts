@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { packageInfo } from '../lib/package-info.js';
 import { registerConfigCommands } from './commands/config-check.js';
+import { registerCollectorCommand } from './commands/collector.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { runCommand } from './run-command.js';
 
@@ -17,5 +18,6 @@ const program = new Command('quoteflow')
 
 registerConfigCommands(program);
 registerMigrateCommand(program);
+registerCollectorCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));

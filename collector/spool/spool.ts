@@ -220,6 +220,11 @@ export class Spool {
     }
   }
 
+  /** Gives back a chunk that could not be delivered: the next `read` returns it again. */
+  release(chunk: SpoolChunk): void {
+    if (this.segments[0]?.id === chunk.segmentId && chunk.start === this.readOffset) this.reading = false;
+  }
+
   /** Waits for the appends under way, then closes the files. Later appends fail. */
   async close(): Promise<void> {
     this.closed = true;

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { Collector } from '../../collector/collector.js';
+import { createKafka } from '../../lib/kafka/kafka-client.js';
+import { createLogger } from '../../lib/logger.js';
+import { createMetricsRegistry } from '../../lib/metrics.js';
+import { Shutdown } from '../../lib/shutdown.js';
+import { loadConfig } from '../../lib/config/load-config.js';
+
+/** `quoteflow collector`: HTTP event ingestion into Kafka with a durable local spool. */
+export function registerCollectorCommand(program: Command): void {
+  program
+    .command('collector')
+    .description('take events over HTTP into Kafka (qf.events), spooling to disk while Kafka is away')
+    .action(async (_options: unknown, command: Command) => {
+      const { config: file } = command.optsWithGlobals<{ config?: string }>();
+      const loaded = await loadConfig({ file: file ?? process.env.QF_CONFIG, env: process.env });
+      const { config } = loaded;
+      const logger = createLogger({ level: config.log.level, name: 'collector' });
+      for (const warning of loaded.warnings) logger.warn(warning);
+      const kafka = createKafka(config.kafka, logger);
+      const producer = kafka.producer({ allowAutoTopicCreation: false });
+      const shutdown = new Shutdown({ logger }).install();
+      const collector = await Collector.start({
+        config: config.collector,
+        topic: config.kafka.topics.events.name,
+        producer,
+        registry: createMetricsRegistry('collector'),
+        logger,
+      });
+      shutdown.add('collector', () => collector.close());
+    });
+}
