@@ -75,6 +75,7 @@ export class Collector {
       lingerMs: config.lingerMs,
       deadlineMs: config.produceDeadlineMs,
       maxBatchRecords: config.maxProduceEvents,
+      maxBatchBytes: config.maxProduceBytes,
       observe: {
         written: (outcome, records) => {
           metrics.events.inc({ outcome, reason: '' }, records);
@@ -136,8 +137,11 @@ export class Collector {
 
   /** Stop accepting, answer what is under way, flush every accepted event to Kafka or the spool. */
   async close(): Promise<void> {
+    const { logger } = this.context;
     await this.server.close();
+    logger.debug('HTTP server closed');
     await this.sink.close();
+    logger.debug('every accepted event is in Kafka or the spool');
     await this.spool.close();
     await this.sender.disconnect();
   }

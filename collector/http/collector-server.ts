@@ -59,16 +59,29 @@ export class CollectorServer {
     return this.server.address() as AddressInfo;
   }
 
-  /** Stops accepting connections and waits for the requests under way to be answered. */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting connections and waits for the requests under way to be answered; answers
+   * given meanwhile carry `Connection: close`. Keep-alive connections that linger are closed
+   * once idle, and all of them after `graceMs` (their events, if any, are still made durable).
+   */
+  async close(graceMs = 5000): Promise<void> {
     this.closing = true;
     const closed = new Promise<void>((resolve) => {
       this.server.close(() => {
         resolve();
       });
     });
+    const started = Date.now();
+    const sweep = setInterval(() => {
+      if (Date.now() - started > graceMs) this.server.closeAllConnections();
+      else this.server.closeIdleConnections();
+    }, 100);
     this.server.closeIdleConnections();
-    await closed;
+    try {
+      await closed;
+    } finally {
+      clearInterval(sweep);
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -19,6 +19,8 @@ export interface DurableSinkOptions {
   deadlineMs: number;
   /** Most records in one produce request. */
   maxBatchRecords: number;
+  /** Most bytes of record values in one produce request (one write is never split). */
+  maxBatchBytes: number;
   /** Told of every write's outcome, and of records replayed from the spool. */
   observe?: {
     written?: (outcome: WriteOutcome, records: number) => void;
@@ -29,6 +31,7 @@ export interface DurableSinkOptions {
 
 interface PendingWrite {
   records: readonly SpoolRecord[];
+  bytes: number;
   resolve: (outcome: WriteOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -50,6 +53,7 @@ export class DurableSink {
   private mode: 'direct' | 'spool';
   private pending: PendingWrite[] = [];
   private pendingRecords = 0;
+  private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private closed = false;
@@ -62,6 +66,7 @@ export class DurableSink {
       sender: options.sender,
       logger: options.logger,
       maxRecords: options.maxBatchRecords,
+      maxBytes: options.maxBatchBytes,
       onDrained: () => {
         if (this.mode === 'spool') options.logger.info('spool drained; sending to Kafka directly again');
         this.mode = 'direct';
@@ -87,8 +92,10 @@ export class DurableSink {
       return this.appendToSpool(records);
     }
     return new Promise<WriteOutcome>((resolve, reject) => {
-      this.pending.push({ records, resolve, reject });
+      const bytes = recordBytes(records);
+      this.pending.push({ records, bytes, resolve, reject });
       this.pendingRecords += records.length;
+      this.pendingBytes += bytes;
       this.schedule();
     });
   }
@@ -107,7 +114,11 @@ export class DurableSink {
 
   private schedule(): void {
     if (this.inFlight !== undefined) return;
-    if (this.pendingRecords >= this.options.maxBatchRecords || this.options.lingerMs === 0) {
+    if (
+      this.pendingRecords >= this.options.maxBatchRecords ||
+      this.pendingBytes >= this.options.maxBatchBytes ||
+      this.options.lingerMs === 0
+    ) {
       this.flush();
     } else {
       this.timer ??= setTimeout(() => {
@@ -122,13 +133,19 @@ export class DurableSink {
     if (this.inFlight !== undefined || this.pending.length === 0) return;
     const batch: PendingWrite[] = [];
     let count = 0;
-    while (this.pending.length > 0 && (batch.length === 0 || count < this.options.maxBatchRecords)) {
-      const next = this.pending.shift();
-      if (!next) break;
+    let bytes = 0;
+    for (let next = this.pending[0]; next !== undefined; next = this.pending[0]) {
+      const fits =
+        count + next.records.length <= this.options.maxBatchRecords &&
+        bytes + next.bytes <= this.options.maxBatchBytes;
+      if (batch.length > 0 && !fits) break;
+      this.pending.shift();
       batch.push(next);
       count += next.records.length;
+      bytes += next.bytes;
     }
     this.pendingRecords -= count;
+    this.pendingBytes -= bytes;
     this.inFlight = this.deliver(batch).finally(() => {
       this.inFlight = undefined;
       // What waited behind this request has waited long enough.
@@ -172,4 +189,10 @@ export class DurableSink {
     this.drainer.wake();
     return 'spool';
   }
+}
+
+function recordBytes(records: readonly SpoolRecord[]): number {
+  let bytes = 0;
+  for (const record of records) bytes += record.value.length + record.key.length;
+  return bytes;
 }

@@ -10,6 +10,8 @@ export interface SpoolDrainerOptions {
   logger: Logger;
   /** Records per produce request. */
   maxRecords: number;
+  /** About this many bytes per produce request. */
+  maxBytes: number;
   /** Called when the spool is empty and nothing is being appended: direct sends may resume. */
   onDrained: () => void;
   /** Called with the number of records Kafka acknowledged from the spool. */
@@ -41,17 +43,27 @@ export class SpoolDrainer {
     wakeUp?.();
   }
 
-  /** Stops after the produce request under way, if any (the spool keeps what was not sent). */
-  async stop(): Promise<void> {
+  /**
+   * Stops after the produce request under way, waiting for it at most `graceMs`: a chunk whose
+   * send is abandoned stays in the spool and is sent again by the next process.
+   */
+  async stop(graceMs = 3000): Promise<void> {
     this.stopped = true;
     this.wake();
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.running,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private async loop(): Promise<void> {
     const { spool, sender, logger } = this.options;
     while (!this.stopped) {
-      const chunk = await spool.read(this.options.maxRecords);
+      const chunk = await spool.read(this.options.maxRecords, this.options.maxBytes);
       if (!chunk) {
         if (spool.isDrained()) this.options.onDrained();
         await this.sleep(1000);

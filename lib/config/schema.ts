@@ -290,6 +290,14 @@ export const collectorSchema = z
     lingerMs: z.int().min(0).max(1000).default(5),
     /** Most events in one produce request (the spool drainer uses the same cap). */
     maxProduceEvents: z.int().min(1).default(5000),
+    /**
+     * Most bytes of events in one produce request. Keep it under the broker's message.max.bytes
+     * (1 MiB by default), which bounds each partition's batch.
+     */
+    maxProduceBytes: z
+      .int()
+      .min(1024)
+      .default(512 * 1024),
   })
   .superRefine((collector, ctx) => {
     const keys = new Set<string>();

@@ -8,6 +8,7 @@ import type { CollectorConfig } from '../../../lib/config/schema.js';
 import { parseConfig } from '../../../lib/config/load-config.js';
 import { createKafka } from '../../../lib/kafka/kafka-client.js';
 import { ensureTopics } from '../../../lib/kafka/topics.js';
+import { createLogger } from '../../../lib/logger.js';
 import type { CanonicalEvent } from '../../../lib/records/canonical.js';
 import { services, uniqueName } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
@@ -61,7 +62,8 @@ export async function startCollector(
     topic,
     producer: kafka.producer({ allowAutoTopicCreation: false }),
     registry: new Registry(),
-    logger: silentLogger,
+    // QF_TEST_LOG=warn shows what the collector says while a test runs.
+    logger: process.env.QF_TEST_LOG ? createLogger({ level: process.env.QF_TEST_LOG }) : silentLogger,
   });
 }
 
