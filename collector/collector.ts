@@ -14,7 +14,12 @@ import { Router } from './http/router.js';
 import { WriteKeys } from './http/write-keys.js';
 import { handleHealthz, metricsHandler, readyzHandler } from './routes/health.js';
 import { handleBatch, handleTrack } from './routes/ingest.js';
+import { linksApi } from './routes/links-api.js';
 import { handlePixel } from './routes/pixel.js';
+import { postbackHandler } from './routes/postback.js';
+import { redirectHandler } from './routes/redirect.js';
+import type { LinkCache } from './links/link-cache.js';
+import type { LinkStore } from './links/link-store.js';
 import { DurableSink } from './sink/durable-sink.js';
 import { KafkaRecordSender } from './sink/record-sender.js';
 import { Spool } from './spool/spool.js';
@@ -27,8 +32,8 @@ export interface CollectorOptions {
   producer: Producer;
   registry: Registry;
   logger: Logger;
-  /** More routes (click redirects, postbacks, the links API), added by the caller. */
-  extraRoutes?: (router: Router) => void;
+  /** Click redirects and the links API; without it /r/ and /v1/links answer 404. */
+  links?: { cache: LinkCache; store: LinkStore };
 }
 
 const MAX_USER_AGENT = 2048;
@@ -46,6 +51,7 @@ export class Collector {
     private readonly sender: KafkaRecordSender,
     readonly address: AddressInfo,
     readonly context: HandlerContext,
+    private readonly linkCache: LinkCache | undefined,
   ) {}
 
   static async start(options: CollectorOptions): Promise<Collector> {
@@ -111,6 +117,7 @@ export class Collector {
       facts,
     };
     const router = new Router();
+    const postback = postbackHandler(config.partners);
     const server = new CollectorServer({ router, context, metrics, logger });
     router
       .add('/v1/batch', { name: 'batch', methods: { POST: handleBatch } })
@@ -129,10 +136,21 @@ export class Collector {
         },
       })
       .add('/metrics', { name: 'metrics', methods: { GET: metricsHandler(registry) } });
-    options.extraRoutes?.(router);
+    router.add('/v1/postback', { name: 'postback', methods: { GET: postback, POST: postback } });
+    if (options.links) {
+      const api = linksApi({
+        store: options.links.store,
+        tokens: config.adminTokens,
+        projects: config.projects.map((project) => project.name),
+      });
+      router
+        .add('/r/:param', { name: 'redirect', methods: { GET: redirectHandler(options.links.cache) } })
+        .add('/v1/links', { name: 'links', methods: api.collection })
+        .add('/v1/links/:param', { name: 'link', methods: api.item });
+    }
     const address = await server.listen(config.port, config.host);
     logger.info({ host: address.address, port: address.port, route: sink.route }, 'collector listening');
-    return new Collector(server, sink, spool, sender, address, context);
+    return new Collector(server, sink, spool, sender, address, context, options.links?.cache);
   }
 
   /** Stop accepting, answer what is under way, flush every accepted event to Kafka or the spool. */
@@ -144,5 +162,6 @@ export class Collector {
     logger.debug('every accepted event is in Kafka or the spool');
     await this.spool.close();
     await this.sender.disconnect();
+    await this.linkCache?.stop();
   }
 }

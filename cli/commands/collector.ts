@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { Collector } from '../../collector/collector.js';
+import { LinkCache } from '../../collector/links/link-cache.js';
+import { LinkStore } from '../../collector/links/link-store.js';
+import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
 import { createLogger } from '../../lib/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
@@ -20,7 +23,13 @@ export function registerCollectorCommand(program: Command): void {
       const kafka = createKafka(config.kafka, logger);
       const producer = kafka.producer({ allowAutoTopicCreation: false });
       const shutdown = new Shutdown({ logger }).install();
+      // RethinkDB holds the click-redirect links; the collector takes events without it.
+      const rethinkdb = RethinkdbClient.fromConfig(config.rethinkdb, logger);
+      shutdown.add('rethinkdb', () => rethinkdb.close());
+      const cache = new LinkCache({ client: rethinkdb, logger: logger.child({ component: 'links' }) });
+      cache.start();
       const collector = await Collector.start({
+        links: { cache, store: new LinkStore(rethinkdb) },
         config: config.collector,
         topic: config.kafka.topics.events.name,
         producer,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
+import type { CollectorOptions } from '../../../collector/collector.js';
 import { Collector } from '../../../collector/collector.js';
 import type { CollectorConfig } from '../../../lib/config/schema.js';
 import { parseConfig } from '../../../lib/config/load-config.js';
@@ -56,8 +57,10 @@ export async function startCollector(
   kafka: Kafka,
   topic: string,
   config: CollectorConfig,
+  extra: Pick<CollectorOptions, 'links'> = {},
 ): Promise<Collector> {
   return Collector.start({
+    ...extra,
     config,
     topic,
     producer: kafka.producer({ allowAutoTopicCreation: false }),
