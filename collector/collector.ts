@@ -82,6 +82,7 @@ export class Collector {
       deadlineMs: config.produceDeadlineMs,
       maxBatchRecords: config.maxProduceEvents,
       maxBatchBytes: config.maxProduceBytes,
+      maxInFlight: config.maxInFlightProduces,
       observe: {
         written: (outcome, records) => {
           metrics.events.inc({ outcome, reason: '' }, records);

@@ -21,6 +21,8 @@ export interface DurableSinkOptions {
   maxBatchRecords: number;
   /** Most bytes of record values in one produce request (one write is never split). */
   maxBatchBytes: number;
+  /** Produce requests in flight at once (1 keeps strict order even across a Kafka failure). */
+  maxInFlight: number;
   /** Told of every write's outcome, and of records replayed from the spool. */
   observe?: {
     written?: (outcome: WriteOutcome, records: number) => void;
@@ -41,8 +43,11 @@ interface PendingWrite {
  * Kafka fails or misses the deadline, once they are fsynced to the spool; it rejects (and nothing
  * of the write is kept) only when the spool refuses too, e.g. SPOOL_FULL.
  *
- * Writes arriving within `lingerMs` share one produce request, and one request is in flight at
- * a time, so writes reach Kafka in the order they were made. Once a request fails, the sink
+ * Writes arriving within `lingerMs` share one produce request, and up to `maxInFlight` requests
+ * are in flight on the one broker connection per partition leader, which Kafka handles in order,
+ * so writes reach Kafka in the order they were made while Kafka is healthy. (When a request fails
+ * while later ones succeed, the failed request's events arrive later, from the spool: with
+ * maxInFlight 1 the order holds even then.) Once a request fails, the sink
  * switches to the spool: every later write is appended there, behind the failed ones, and the
  * drainer replays them in order; the sink sends directly again only when the spool is empty.
  * A produce request that missed its deadline may still succeed later, so those records can
@@ -55,7 +60,7 @@ export class DurableSink {
   private pendingRecords = 0;
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
   private readonly drainer: SpoolDrainer;
 
@@ -88,7 +93,7 @@ export class DurableSink {
     if (this.closed)
       return Promise.reject(new QuoteflowError('SINK_CLOSED', 'shutting down', { retriable: true }));
     if (records.length === 0) return Promise.resolve('kafka');
-    if (this.mode === 'spool' && this.pending.length === 0 && this.inFlight === undefined) {
+    if (this.mode === 'spool' && this.pending.length === 0 && this.inFlight.size === 0) {
       return this.appendToSpool(records);
     }
     return new Promise<WriteOutcome>((resolve, reject) => {
@@ -105,15 +110,15 @@ export class DurableSink {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.inFlight !== undefined || this.pending.length > 0) {
-      if (this.inFlight === undefined) this.flush();
-      await this.inFlight;
+    while (this.inFlight.size > 0 || this.pending.length > 0) {
+      this.flush();
+      await Promise.race(this.inFlight);
     }
     await this.drainer.stop();
   }
 
   private schedule(): void {
-    if (this.inFlight !== undefined) return;
+    if (this.inFlight.size >= this.options.maxInFlight) return;
     if (
       this.pendingRecords >= this.options.maxBatchRecords ||
       this.pendingBytes >= this.options.maxBatchBytes ||
@@ -130,7 +135,7 @@ export class DurableSink {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.inFlight !== undefined || this.pending.length === 0) return;
+    if (this.inFlight.size >= this.options.maxInFlight || this.pending.length === 0) return;
     const batch: PendingWrite[] = [];
     let count = 0;
     let bytes = 0;
@@ -146,11 +151,12 @@ export class DurableSink {
     }
     this.pendingRecords -= count;
     this.pendingBytes -= bytes;
-    this.inFlight = this.deliver(batch).finally(() => {
-      this.inFlight = undefined;
-      // What waited behind this request has waited long enough.
+    const delivery: Promise<void> = this.deliver(batch).finally(() => {
+      this.inFlight.delete(delivery);
+      // What waited behind a full pipeline has waited long enough.
       if (this.pending.length > 0) this.flush();
     });
+    this.inFlight.add(delivery);
   }
 
   private async deliver(batch: PendingWrite[]): Promise<void> {

@@ -291,6 +291,11 @@ export const collectorSchema = z
     /** Most events in one produce request (the spool drainer uses the same cap). */
     maxProduceEvents: z.int().min(1).default(5000),
     /**
+     * Produce requests in flight at once. More keeps Kafka busy while a request is acknowledged;
+     * 1 keeps one visitor's events in order even when a request fails while later ones succeed.
+     */
+    maxInFlightProduces: z.int().min(1).max(32).default(4),
+    /**
      * Most bytes of events in one produce request. Keep it under the broker's message.max.bytes
      * (1 MiB by default), which bounds each partition's batch.
      */
