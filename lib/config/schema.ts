@@ -287,14 +287,14 @@ export const collectorSchema = z
     /** A produce request Kafka has not acknowledged within this time goes to the spool instead. */
     produceDeadlineMs: z.int().min(10).default(2000),
     /** How long events from concurrent requests wait to share one produce request. */
-    lingerMs: z.int().min(0).max(1000).default(5),
+    lingerMs: z.int().min(0).max(1000).default(2),
     /** Most events in one produce request (the spool drainer uses the same cap). */
     maxProduceEvents: z.int().min(1).default(5000),
     /**
      * Produce requests in flight at once. More keeps Kafka busy while a request is acknowledged;
      * 1 keeps one visitor's events in order even when a request fails while later ones succeed.
      */
-    maxInFlightProduces: z.int().min(1).max(32).default(4),
+    maxInFlightProduces: z.int().min(1).max(32).default(8),
     /**
      * Most bytes of events in one produce request. Keep it under the broker's message.max.bytes
      * (1 MiB by default), which bounds each partition's batch.
