@@ -40,12 +40,18 @@ export function createCollectorMetrics(registry: Registry, spool: () => Spool | 
       this.set(spool()?.stats().records ?? 0);
     },
   });
+  const fallbacks = new Counter({
+    name: `${prefix}kafka_fallbacks_total`,
+    help: 'Produce requests whose events went to the spool, by reason (deadline, error)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const replayed = new Counter({
     name: `${prefix}spool_replayed_total`,
     help: 'Records replayed from the spool and acknowledged by Kafka',
     registers: [registry],
   });
-  return { requests, events, kafkaLatency, replayed };
+  return { requests, events, kafkaLatency, fallbacks, replayed };
 }
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;

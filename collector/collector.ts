@@ -88,7 +88,7 @@ export class Collector {
           metrics.events.inc({ outcome, reason: '' }, records);
         },
         fallback: (reason) => {
-          metrics.events.inc({ outcome: 'fallback', reason }, 0);
+          metrics.fallbacks.inc({ reason });
         },
         replayed: (records) => {
           metrics.replayed.inc(records);

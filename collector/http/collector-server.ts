@@ -89,7 +89,10 @@ export class CollectorServer {
     let routeName = 'unknown';
     try {
       if (this.closing) res.setHeader('connection', 'close');
-      const url = new URL(req.url ?? '/', 'http://collector');
+      const url = URL.canParse(req.url ?? '/', 'http://collector')
+        ? new URL(req.url ?? '/', 'http://collector')
+        : undefined;
+      if (!url) throw new HttpError(400, 'bad_url', 'the request URL cannot be parsed');
       const match = router.match(url.pathname);
       if (!match) throw new HttpError(404, 'not_found', 'no such endpoint');
       routeName = match.route.name;

@@ -8,7 +8,7 @@ export interface Route {
 
 export type RouteMatch = { route: Route; pathParam?: string } | undefined;
 
-/** Exact paths, plus prefixes ending in `/:param` (one segment). */
+/** Exact paths, plus prefixes ending in `/:param` (one segment, handed over percent-decoded). */
 export class Router {
   private readonly exact = new Map<string, Route>();
   private readonly prefixes: { prefix: string; route: Route }[] = [];
@@ -25,9 +25,21 @@ export class Router {
     for (const { prefix, route: candidate } of this.prefixes) {
       if (pathname.startsWith(prefix)) {
         const rest = pathname.slice(prefix.length);
-        if (rest.length > 0 && !rest.includes('/')) return { route: candidate, pathParam: rest };
+        if (rest.length > 0 && !rest.includes('/')) {
+          // A parameter that is not valid percent-encoding names nothing: 404 rather than a throw.
+          const pathParam = safeDecode(rest);
+          return pathParam === undefined ? undefined : { route: candidate, pathParam };
+        }
       }
     }
+    return undefined;
+  }
+}
+
+function safeDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
     return undefined;
   }
 }

@@ -79,7 +79,7 @@ export function linksApi(options: LinksApiOptions) {
       authorize(req, tokens);
       return handler(req, res, ctx, params);
     };
-  const code = (pathParam: string | undefined) => checkCode(decodeURIComponent(pathParam ?? ''));
+  const code = (pathParam: string | undefined) => checkCode(pathParam ?? '');
 
   const collection = {
     GET: guard(async (_req, res) => {

@@ -15,7 +15,7 @@ export function redirectHandler(cache: LinkCache): RouteHandler {
     if (!cache.ready) {
       throw new HttpError(503, 'links_loading', 'links are not loaded yet', {}, { 'retry-after': '1' });
     }
-    const link = cache.get(decodeURIComponent(pathParam ?? ''));
+    const link = cache.get(pathParam ?? '');
     if (!link) throw new HttpError(404, 'not_found', 'no such link');
     const query = url.searchParams;
     const input = {

@@ -165,6 +165,7 @@ describe('collector click redirects and postbacks (real Kafka and ReQL server)',
       await eventually(async () => (await follow('/r/summer')).status === 404);
       expect((await api('/v1/links/summer')).status).to.equal(404);
       expect((await follow('/r/never-made')).status).to.equal(404);
+      expect((await follow('/r/%E0%A4%A')).status).to.equal(404);
 
       const clicks = (
         await readTopic(kafka, topic, (rs) => rs.filter((m) => m.event.type === 'click').length >= 4)

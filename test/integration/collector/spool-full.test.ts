@@ -68,6 +68,19 @@ describe('collector with a full spool (real Kafka)', function () {
       expect(refusal?.headers.get('retry-after')).to.equal('7');
       expect((await fetch(`${base}/readyz`)).status).to.equal(503);
       expect(acknowledged.length).to.be.greaterThan(0);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).to.match(
+        /quoteflow_collector_kafka_fallbacks_total\{reason="(deadline|error)"\} [1-9]/,
+      );
+      expect(metrics).to.match(
+        /quoteflow_collector_events_total\{outcome="refused",reason="spool_full"\} 20/,
+      );
+      expect(metrics).to.match(
+        new RegExp(
+          `quoteflow_collector_events_total\\{outcome="spool",reason=""\\} ${acknowledged.length}\\b`,
+        ),
+      );
+      expect(metrics).to.match(/quoteflow_collector_spool_bytes [1-9]/);
       await offline.close();
 
       const online = await startCollector(kafkaClient(), topic, config);
