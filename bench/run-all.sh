@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 npm run services >/dev/null
+echo "== bench/collector"
+npx tsx bench/collector.ts
 echo "== bench/connectors"
 npx tsx bench/connectors.ts
 echo "== bench/dashboard"

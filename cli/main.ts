@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { packageInfo } from '../lib/package-info.js';
 import { registerConfigCommands } from './commands/config-check.js';
 import { registerConnectorsCommand } from './commands/connectors.js';
+import { registerCollectorCommand } from './commands/collector.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerUserCommands } from './commands/user.js';
@@ -23,5 +24,6 @@ registerMigrateCommand(program);
 registerDashboardCommand(program);
 registerUserCommands(program);
 registerConnectorsCommand(program);
+registerCollectorCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));

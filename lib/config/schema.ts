@@ -290,6 +290,104 @@ export const connectorsSchema = z
   })
   .prefault({});
 
+/** `quoteflow collector`: HTTP ingestion of events into Kafka with a local durable spool. */
+export const collectorSchema = z
+  .strictObject({
+    /** Address the HTTP server binds. */
+    host: z.string().min(1).default('0.0.0.0'),
+    port: z.int().min(0).max(65535).default(8088),
+    /**
+     * Addresses or CIDR ranges of load balancers whose X-Forwarded-For is believed. From anyone
+     * else the header is ignored and the client IP is the connection's peer.
+     */
+    trustedProxies: z.array(z.string().min(1)).default([]),
+    limits: z
+      .strictObject({
+        /** Largest request body, in bytes (after gzip decoding). */
+        batchBytes: z
+          .int()
+          .min(1024)
+          .default(500 * 1024),
+        /** Most events in one batch. */
+        batchEvents: z.int().min(1).default(500),
+      })
+      .prefault({}),
+    /** Projects and their write keys (Basic auth user name, or the writeKey field/parameter). */
+    projects: z
+      .array(
+        z.strictObject({
+          name: identifier,
+          writeKeys: z.array(z.string().min(8)).min(1),
+        }),
+      )
+      .default([]),
+    /** Partners allowed to send postbacks, each with its own secret, into one project. */
+    partners: z
+      .array(
+        z.strictObject({
+          name: identifier,
+          project: identifier,
+          secret: z.string().min(16),
+        }),
+      )
+      .default([]),
+    /** Bearer tokens of the links API (/v1/links); none means the API is closed. */
+    adminTokens: z.array(z.string().min(16)).default([]),
+    spool: z
+      .strictObject({
+        /** Directory of the append-only segment files; give it a volume of its own. */
+        dir: z.string().min(1).default('./var/spool'),
+        /** Disk budget of the spool; past it the collector answers 503 with Retry-After. */
+        maxBytes: z
+          .int()
+          .min(1024)
+          .default(1024 * 1024 * 1024),
+        /** A segment is closed and a new one started past this size. */
+        segmentBytes: z
+          .int()
+          .min(1024)
+          .default(16 * 1024 * 1024),
+        /** Retry-After (seconds) sent with 503 when the spool is full. */
+        retryAfterSeconds: z.int().min(1).default(5),
+      })
+      .prefault({}),
+    /** A produce request Kafka has not acknowledged within this time goes to the spool instead. */
+    produceDeadlineMs: z.int().min(10).default(2000),
+    /** How long events from concurrent requests wait to share one produce request. */
+    lingerMs: z.int().min(0).max(1000).default(2),
+    /** Most events in one produce request (the spool drainer uses the same cap). */
+    maxProduceEvents: z.int().min(1).default(5000),
+    /**
+     * Produce requests in flight at once. More keeps Kafka busy while a request is acknowledged;
+     * 1 keeps one visitor's events in order even when a request fails while later ones succeed.
+     */
+    maxInFlightProduces: z.int().min(1).max(32).default(8),
+    /**
+     * Most bytes of events in one produce request. Keep it under the broker's message.max.bytes
+     * (1 MiB by default), which bounds each partition's batch.
+     */
+    maxProduceBytes: z
+      .int()
+      .min(1024)
+      .default(512 * 1024),
+  })
+  .superRefine((collector, ctx) => {
+    const keys = new Set<string>();
+    collector.projects.forEach((project, index) => {
+      project.writeKeys.forEach((key, keyIndex) => {
+        if (keys.has(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['projects', index, 'writeKeys', keyIndex],
+            message: 'write key used twice',
+          });
+        }
+        keys.add(key);
+      });
+    });
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   kafka: kafkaSchema,
   rethinkdb: rethinkdbSchema,
@@ -311,6 +409,7 @@ export const configSchema = z.strictObject({
         seen.add(source.name);
       });
     }),
+  collector: collectorSchema,
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -322,3 +421,4 @@ export type ResolutionConfig = Config['resolution'];
 export type SourceConfig = Config['sources'][number];
 export type DashboardConfig = Config['dashboard'];
 export type ConnectorsConfig = Config['connectors'];
+export type CollectorConfig = Config['collector'];

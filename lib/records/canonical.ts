@@ -112,6 +112,17 @@ export const eventSchema = z.object({
       referrer: optionalText(2048),
       page: optionalText(2048),
       campaign: z.record(z.string(), text()).default({}),
+      /** What the collector made of the user agent (absent on events from elsewhere). */
+      agent: z
+        .object({
+          browser: optionalText(64),
+          browserVersion: optionalText(64),
+          os: optionalText(64),
+          osVersion: optionalText(64),
+          deviceType: optionalText(64),
+          bot: z.boolean(),
+        })
+        .nullish(),
     })
     .prefault({}),
 });

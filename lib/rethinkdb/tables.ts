@@ -67,4 +67,10 @@ export const TABLES: readonly TableSpec[] = [
     name: 'pipeline_status',
     indexes: [{ name: 'component', fields: 'component' }],
   },
+  {
+    // Click redirects of the collector (GET /r/:code), managed through its /v1/links API.
+    name: 'links',
+    primaryKey: 'code',
+    indexes: [{ name: 'project', fields: 'project' }],
+  },
 ];

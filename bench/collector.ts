@@ -1,0 +1,187 @@
+/**
+ * bench/collector.ts: the collector under autocannon, next to a bare node:http server answering
+ * 204 measured in the same run (DESIGN.md, "Benchmarks"). Each server runs in its own process;
+ * the collector writes to the real Kafka (acks=all) on a topic of its own, deleted afterwards.
+ *
+ *   npx tsx bench/collector.ts            # BENCH_SECONDS (default 8), BENCH_CONNECTIONS (default 50)
+ *
+ * Prints requests/s, events/s, p50/p99 latency and the ratios; asserts nothing.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { parseConfig } from '../lib/config/load-config.js';
+import { createKafka } from '../lib/kafka/kafka-client.js';
+import { ensureTopics } from '../lib/kafka/topics.js';
+import { createLogger } from '../lib/logger.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const brokers = process.env.QF_KAFKA_BROKERS ?? '127.0.0.1:9092';
+const root = fileURLToPath(new URL('../', import.meta.url));
+const WRITE_KEY = 'wk_bench_0123456789';
+const logger = createLogger({ level: 'warn' });
+
+interface Measured {
+  name: string;
+  requestsPerSecond: number;
+  eventsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function spawnServer(args: string[], env: Record<string, string>): ChildProcess {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('QF_')),
+  );
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+async function load(
+  name: string,
+  options: { url: string; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> },
+  eventsPerRequest: number,
+): Promise<Measured> {
+  const result = await autocannon({
+    url: options.url,
+    method: options.method ?? 'GET',
+    connections,
+    duration: seconds,
+    ...(options.body === undefined ? {} : { body: options.body }),
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+  });
+  const ok = result.requests.total - result.non2xx - result.errors - result.timeouts;
+  return {
+    name,
+    requestsPerSecond: ok / seconds,
+    eventsPerSecond: (ok * eventsPerRequest) / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+const { config } = parseConfig('', { QF_KAFKA_BROKERS: brokers });
+const kafka = createKafka(config.kafka, logger);
+const admin = kafka.admin();
+await admin.connect();
+const topic = `qf.bench.collector_${Date.now().toString(36)}`;
+await ensureTopics(
+  admin,
+  [{ name: topic, partitions: 6, replicationFactor: 1, cleanupPolicy: 'delete', retentionMs: 3_600_000 }],
+  logger,
+);
+const spoolDir = await mkdtemp(join(tmpdir(), 'qf-bench-spool-'));
+const barePort = 18_300;
+const collectorPort = 18_301;
+const bare = spawnServer(
+  [
+    '-e',
+    `require('node:http').createServer((q, s) => { s.writeHead(204); s.end(); }).listen(${barePort}, '127.0.0.1')`,
+  ],
+  {},
+);
+const collector = spawnServer(['--import', 'tsx', 'cli/main.ts', 'collector'], {
+  QF_KAFKA_BROKERS: brokers,
+  QF_KAFKA_TOPICS_EVENTS_NAME: topic,
+  QF_COLLECTOR_HOST: '127.0.0.1',
+  QF_COLLECTOR_PORT: String(collectorPort),
+  QF_COLLECTOR_SPOOL_DIR: spoolDir,
+  QF_COLLECTOR_PROJECTS: JSON.stringify([{ name: 'bench', writeKeys: [WRITE_KEY] }]),
+  QF_LOG_LEVEL: 'warn',
+});
+
+const results: Measured[] = [];
+try {
+  await waitFor(`http://127.0.0.1:${barePort}/`);
+  await waitFor(`http://127.0.0.1:${collectorPort}/healthz`);
+  const chrome =
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+  const batch = JSON.stringify({
+    batch: Array.from({ length: 100 }, (_, i) => ({
+      name: 'bench',
+      anonymousId: `visitor-${i}`,
+      properties: { i, quoteRef: `Q${i}` },
+      context: { page: 'https://example.com/quote', campaign: { source: 'bench' } },
+    })),
+  });
+  const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+  // Warm-up: JIT, Kafka connection and metadata.
+  await load(
+    'warm-up',
+    { url: `http://127.0.0.1:${collectorPort}/v1/pixel.gif?writeKey=${WRITE_KEY}&aid=${randomUUID()}` },
+    1,
+  );
+
+  results.push(await load('bare node:http 204', { url: `http://127.0.0.1:${barePort}/` }, 0));
+  results.push(
+    await load(
+      'collector GET /v1/pixel.gif',
+      {
+        url: `http://127.0.0.1:${collectorPort}/v1/pixel.gif?writeKey=${WRITE_KEY}&aid=visitor-1&url=https%3A%2F%2Fexample.com%2F&utm_source=bench`,
+        headers: { 'user-agent': chrome },
+      },
+      1,
+    ),
+  );
+  results.push(
+    await load(
+      'collector POST /v1/batch (100 events)',
+      {
+        url: `http://127.0.0.1:${collectorPort}/v1/batch`,
+        method: 'POST',
+        body: batch,
+        headers: { 'content-type': 'application/json', authorization: auth, 'user-agent': chrome },
+      },
+      100,
+    ),
+  );
+} finally {
+  bare.kill('SIGTERM');
+  collector.kill('SIGTERM');
+  await new Promise((resolve) => collector.once('exit', resolve));
+  await admin.deleteTopics({ topics: [topic] });
+  await admin.disconnect();
+  await rm(spoolDir, { recursive: true, force: true });
+}
+
+const [base, pixel, batchResult] = results;
+process.stdout.write(
+  `collector benchmark: ${connections} connections, ${seconds} s each, acks=all to Kafka ${brokers}\n`,
+);
+for (const r of results) {
+  process.stdout.write(
+    `  ${r.name.padEnd(40)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  ` +
+      `${r.eventsPerSecond.toFixed(0).padStart(8)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}\n`,
+  );
+}
+if (base && pixel && batchResult) {
+  process.stdout.write(
+    `  ratio pixel / bare (req/s):   ${(pixel.requestsPerSecond / base.requestsPerSecond).toFixed(2)}\n` +
+      `  ratio batch / bare (req/s):   ${(batchResult.requestsPerSecond / base.requestsPerSecond).toFixed(2)}\n` +
+      `  batch events/s per bare req/s: ${(batchResult.eventsPerSecond / base.requestsPerSecond).toFixed(2)}\n`,
+  );
+}

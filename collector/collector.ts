@@ -1,0 +1,168 @@
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { CollectorConfig } from '../lib/config/schema.js';
+import { createCollectorMetrics } from './collector-metrics.js';
+import type { RequestFacts } from './events/build-event.js';
+import { createUserAgentParser } from './events/user-agent.js';
+import type { HandlerContext } from './handler-context.js';
+import { createClientIpResolver } from './http/client-ip.js';
+import { CollectorServer } from './http/collector-server.js';
+import { Router } from './http/router.js';
+import { WriteKeys } from './http/write-keys.js';
+import { handleHealthz, metricsHandler, readyzHandler } from './routes/health.js';
+import { handleBatch, handleTrack } from './routes/ingest.js';
+import { linksApi } from './routes/links-api.js';
+import { handlePixel } from './routes/pixel.js';
+import { postbackHandler } from './routes/postback.js';
+import { redirectHandler } from './routes/redirect.js';
+import type { LinkCache } from './links/link-cache.js';
+import type { LinkStore } from './links/link-store.js';
+import { DurableSink } from './sink/durable-sink.js';
+import { KafkaRecordSender } from './sink/record-sender.js';
+import { Spool } from './spool/spool.js';
+
+export interface CollectorOptions {
+  config: CollectorConfig;
+  /** Topic of the events (kafka.topics.events.name). */
+  topic: string;
+  /** A kafkajs producer, not yet connected. */
+  producer: Producer;
+  registry: Registry;
+  logger: Logger;
+  /** Click redirects and the links API; without it /r/ and /v1/links answer 404. */
+  links?: { cache: LinkCache; store: LinkStore };
+}
+
+const MAX_USER_AGENT = 2048;
+
+/**
+ * `quoteflow collector`: the spool, the durable sink over Kafka, and the HTTP server, started and
+ * stopped together. Stopping answers what is under way, sends or spools every accepted event,
+ * and disconnects.
+ */
+export class Collector {
+  private constructor(
+    private readonly server: CollectorServer,
+    private readonly sink: DurableSink,
+    private readonly spool: Spool,
+    private readonly sender: KafkaRecordSender,
+    readonly address: AddressInfo,
+    readonly context: HandlerContext,
+    private readonly linkCache: LinkCache | undefined,
+  ) {}
+
+  static async start(options: CollectorOptions): Promise<Collector> {
+    const { config, logger, registry } = options;
+    const spool = await Spool.open({
+      dir: config.spool.dir,
+      maxBytes: config.spool.maxBytes,
+      segmentBytes: config.spool.segmentBytes,
+      logger: logger.child({ component: 'spool' }),
+    });
+    const stats = spool.stats();
+    if (stats.records > 0) logger.info(stats, 'spool holds events from an earlier run; replaying them');
+    const metrics = createCollectorMetrics(registry, () => spool);
+    const sender = new KafkaRecordSender({
+      producer: options.producer,
+      topic: options.topic,
+      logger,
+      observe: (seconds) => {
+        metrics.kafkaLatency.observe(seconds);
+      },
+    });
+    void sender.connect().catch(() => undefined);
+    const sink = new DurableSink({
+      sender,
+      spool,
+      logger,
+      lingerMs: config.lingerMs,
+      deadlineMs: config.produceDeadlineMs,
+      maxBatchRecords: config.maxProduceEvents,
+      maxBatchBytes: config.maxProduceBytes,
+      maxInFlight: config.maxInFlightProduces,
+      observe: {
+        written: (outcome, records) => {
+          metrics.events.inc({ outcome, reason: '' }, records);
+        },
+        fallback: (reason) => {
+          metrics.fallbacks.inc({ reason });
+        },
+        replayed: (records) => {
+          metrics.replayed.inc(records);
+        },
+      },
+    });
+    sink.start();
+
+    const clientIp = createClientIpResolver(config.trustedProxies);
+    const parseAgent = createUserAgentParser();
+    const facts = (req: IncomingMessage, project: string): RequestFacts => {
+      const userAgent = req.headers['user-agent']?.slice(0, MAX_USER_AGENT) ?? null;
+      return {
+        project,
+        receivedAt: new Date().toISOString(),
+        ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']),
+        userAgent,
+        agent: userAgent ? parseAgent(userAgent) : null,
+      };
+    };
+    const context: HandlerContext = {
+      config,
+      sink,
+      writeKeys: new WriteKeys(config.projects),
+      metrics,
+      logger,
+      facts,
+    };
+    const router = new Router();
+    const postback = postbackHandler(config.partners);
+    const server = new CollectorServer({ router, context, metrics, logger });
+    router
+      .add('/v1/batch', { name: 'batch', methods: { POST: handleBatch } })
+      .add('/v1/track', { name: 'track', methods: { POST: handleTrack } })
+      .add('/v1/pixel.gif', { name: 'pixel', methods: { GET: handlePixel } })
+      .add('/healthz', { name: 'healthz', methods: { GET: handleHealthz } })
+      .add('/readyz', {
+        name: 'readyz',
+        methods: {
+          GET: readyzHandler(() => ({
+            closing: server.isClosing,
+            // Full when not even a small batch would fit.
+            spoolFull: spool.bytes + 64 * 1024 > config.spool.maxBytes,
+            route: sink.route,
+          })),
+        },
+      })
+      .add('/metrics', { name: 'metrics', methods: { GET: metricsHandler(registry) } });
+    router.add('/v1/postback', { name: 'postback', methods: { GET: postback, POST: postback } });
+    if (options.links) {
+      const api = linksApi({
+        store: options.links.store,
+        tokens: config.adminTokens,
+        projects: config.projects.map((project) => project.name),
+      });
+      router
+        .add('/r/:param', { name: 'redirect', methods: { GET: redirectHandler(options.links.cache) } })
+        .add('/v1/links', { name: 'links', methods: api.collection })
+        .add('/v1/links/:param', { name: 'link', methods: api.item });
+    }
+    const address = await server.listen(config.port, config.host);
+    logger.info({ host: address.address, port: address.port, route: sink.route }, 'collector listening');
+    return new Collector(server, sink, spool, sender, address, context, options.links?.cache);
+  }
+
+  /** Stop accepting, answer what is under way, flush every accepted event to Kafka or the spool. */
+  async close(): Promise<void> {
+    const { logger } = this.context;
+    await this.server.close();
+    logger.debug('HTTP server closed');
+    await this.sink.close();
+    logger.debug('every accepted event is in Kafka or the spool');
+    await this.spool.close();
+    await this.sender.disconnect();
+    await this.linkCache?.stop();
+  }
+}

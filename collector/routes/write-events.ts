@@ -1,0 +1,50 @@
+import type { ServerResponse } from 'node:http';
+import type { CanonicalEvent } from '../../lib/records/canonical.js';
+import { QuoteflowError } from '../../lib/errors.js';
+import { toRecord } from '../events/build-event.js';
+import type { EventIssue } from '../events/build-event.js';
+import type { HandlerContext } from '../handler-context.js';
+import { HttpError } from '../http/http-error.js';
+
+/**
+ * Makes events durable (Kafka or the spool) and only then lets the caller answer. A full spool
+ * becomes 503 with Retry-After: the client keeps the events and tries again; nothing is dropped
+ * silently.
+ */
+export async function writeEvents(events: readonly CanonicalEvent[], ctx: HandlerContext): Promise<void> {
+  try {
+    await ctx.sink.write(events.map(toRecord));
+  } catch (error) {
+    const reason = error instanceof QuoteflowError ? error.code.toLowerCase() : 'error';
+    ctx.metrics.events.inc({ outcome: 'refused', reason }, events.length);
+    ctx.logger.warn(
+      { reason, events: events.length },
+      'events refused: neither Kafka nor the spool took them',
+    );
+    throw new HttpError(
+      503,
+      'unavailable',
+      'events could not be stored; retry later',
+      {},
+      { 'retry-after': String(ctx.config.spool.retryAfterSeconds) },
+    );
+  }
+}
+
+/** 400 naming every bad event by index and field. */
+export function invalidEvents(issues: readonly EventIssue[], ctx: HandlerContext, count: number): HttpError {
+  ctx.metrics.events.inc({ outcome: 'rejected', reason: 'invalid' }, count);
+  return new HttpError(400, 'invalid_events', 'some events are invalid; none was accepted', {
+    issues: issues.slice(0, 100),
+  });
+}
+
+export function sendAccepted(res: ServerResponse, count: number): void {
+  const payload = JSON.stringify({ accepted: count });
+  res.writeHead(200, {
+    'access-control-allow-origin': '*',
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(payload)),
+  });
+  res.end(payload);
+}

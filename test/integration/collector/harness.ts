@@ -1,0 +1,122 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import type { CollectorOptions } from '../../../collector/collector.js';
+import { Collector } from '../../../collector/collector.js';
+import type { CollectorConfig } from '../../../lib/config/schema.js';
+import { parseConfig } from '../../../lib/config/load-config.js';
+import { createKafka } from '../../../lib/kafka/kafka-client.js';
+import { ensureTopics } from '../../../lib/kafka/topics.js';
+import { createLogger } from '../../../lib/logger.js';
+import type { CanonicalEvent } from '../../../lib/records/canonical.js';
+import { services, uniqueName } from '../../support/services.js';
+import { silentLogger } from '../../support/silent-logger.js';
+
+export const WRITE_KEY = 'wk_test_0123456789';
+export const OTHER_KEY = 'wk_other_0123456789';
+
+/** The collector section as a file would give it, with overrides. */
+export function collectorConfig(overrides: Partial<CollectorConfig> = {}): CollectorConfig {
+  const { config } = parseConfig('', {});
+  return {
+    ...config.collector,
+    port: 0,
+    host: '127.0.0.1',
+    projects: [
+      { name: 'website', writeKeys: [WRITE_KEY] },
+      { name: 'app', writeKeys: [OTHER_KEY] },
+    ],
+    ...overrides,
+  };
+}
+
+export function kafkaClient(): Kafka {
+  const { config } = parseConfig('', { QF_KAFKA_BROKERS: services.kafkaBrokers.join(',') });
+  return createKafka(config.kafka, silentLogger);
+}
+
+/** A topic of its own for one test, deleted by `dropTopic`. */
+export async function createTopic(admin: Admin, partitions = 3): Promise<string> {
+  const name = uniqueName('qf.test.collector');
+  await ensureTopics(
+    admin,
+    [{ name, partitions, replicationFactor: 1, cleanupPolicy: 'delete', retentionMs: 3_600_000 }],
+    silentLogger,
+  );
+  return name;
+}
+
+export async function tempDir(prefix: string): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+export async function startCollector(
+  kafka: Kafka,
+  topic: string,
+  config: CollectorConfig,
+  extra: Pick<CollectorOptions, 'links'> = {},
+): Promise<Collector> {
+  return Collector.start({
+    ...extra,
+    config,
+    topic,
+    producer: kafka.producer({ allowAutoTopicCreation: false }),
+    registry: new Registry(),
+    // QF_TEST_LOG=warn shows what the collector says while a test runs.
+    logger: process.env.QF_TEST_LOG ? createLogger({ level: process.env.QF_TEST_LOG }) : silentLogger,
+  });
+}
+
+export interface ReceivedEvent {
+  key: string;
+  partition: number;
+  event: CanonicalEvent;
+}
+
+/**
+ * Reads a topic from the beginning until `done` says so (or the timeout passes), then keeps
+ * reading for `settleMs` more so that duplicates arriving late are seen too.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  done: (received: readonly ReceivedEvent[]) => boolean,
+  options: { timeoutMs?: number; settleMs?: number } = {},
+): Promise<ReceivedEvent[]> {
+  const consumer: Consumer = kafka.consumer({ groupId: uniqueName('qf-test-collector') });
+  const received: ReceivedEvent[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message, partition }) => {
+        received.push({
+          key: message.key?.toString() ?? '',
+          partition,
+          event: JSON.parse(message.value?.toString() ?? 'null') as CanonicalEvent,
+        });
+        return Promise.resolve();
+      },
+    });
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    while (!done(received) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, options.settleMs ?? 1500));
+    return received;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** How many times each id arrived. */
+export function countById(received: readonly ReceivedEvent[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { event } of received) counts.set(event.id, (counts.get(event.id) ?? 0) + 1);
+  return counts;
+}
+
+export function basic(key: string): string {
+  return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+}
