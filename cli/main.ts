@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { packageInfo } from '../lib/package-info.js';
 import { registerConfigCommands } from './commands/config-check.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerResolveCommand } from './commands/resolve.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -17,5 +18,6 @@ const program = new Command('quoteflow')
 
 registerConfigCommands(program);
 registerMigrateCommand(program);
+registerResolveCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));

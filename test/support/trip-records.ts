@@ -24,12 +24,7 @@ export function quote(key: string, overrides: Overrides<QuoteUpsert> = {}): Quot
     channel: 'api',
     attributes: {},
     ...overrides,
-    customer: {
-      email: 'gricci91@yahoo.it',
-      phone: '+39 339 1520522',
-      name: 'GIOVANNI RICCI',
-      ...overrides.customer,
-    },
+    customer: customerOf(overrides.customer),
   };
 }
 
@@ -52,12 +47,7 @@ export function booking(key: string, overrides: Overrides<BookingUpsert> = {}): 
     channel: 'api',
     attributes: {},
     ...overrides,
-    customer: {
-      email: 'gricci91@yahoo.it',
-      phone: '+39 339 1520522',
-      name: 'GIOVANNI RICCI',
-      ...overrides.customer,
-    },
+    customer: customerOf(overrides.customer),
   };
 }
 
@@ -73,4 +63,9 @@ export function stranger(n: number): { email: string; phone: string; name: strin
     phone: `+44 20 7946 ${String(n).padStart(4, '0')}`,
     name: `Person Number${'x'.repeat(n)}`,
   };
+}
+
+function customerOf(overrides: Overrides<QuoteUpsert>['customer']): QuoteUpsert['customer'] {
+  if (overrides === null) return null;
+  return { email: 'gricci91@yahoo.it', phone: '+39 339 1520522', name: 'GIOVANNI RICCI', ...overrides };
 }
