@@ -47,7 +47,7 @@ function trip(record: QuoteUpsert | BookingUpsert, rules: ResolutionRules): Trip
     dropoffStation: normaliseStation(record.dropoff.station),
     dropoffAt: toEpochMs(record.dropoff.at, zone, 'dropoff.at'),
     carGroup: record.carGroup.trim().toUpperCase(),
-    channel: record.channel ?? null,
+    channel: emptyToNull(record.channel),
   };
 }
 
