@@ -4,6 +4,8 @@ import { packageInfo } from '../lib/package-info.js';
 import { registerConfigCommands } from './commands/config-check.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerResolveCommand } from './commands/resolve.js';
+import { registerProcessorCommand } from './commands/processor.js';
+import { registerCheckCommand } from './commands/check.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -19,5 +21,7 @@ const program = new Command('quoteflow')
 registerConfigCommands(program);
 registerMigrateCommand(program);
 registerResolveCommand(program);
+registerProcessorCommand(program);
+registerCheckCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));

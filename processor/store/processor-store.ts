@@ -1,0 +1,169 @@
+import r from 'rethinkdb';
+import { compareVersions } from '../../lib/records/version.js';
+import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
+import type { Row, Table } from './reql.js';
+import type { BookingDoc, Journal, QuoteDoc, RollupWrite, TombstoneDoc } from './documents.js';
+
+const CHUNK = 200;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The processor's RethinkDB adapter: loads a partition's records, writes a batch's journal and
+ * applies it. Every write is idempotent — documents are upserted or deleted by id, and a rollup
+ * increment is guarded by the last offset it applied for the batch's topic-partition — so a
+ * journal can be applied again after a crash without counting anything twice.
+ */
+export class ProcessorStore {
+  constructor(private readonly client: RethinkdbClient) {}
+
+  private table(name: string): Table {
+    return r.db(this.client.db).table(name) as unknown as Table;
+  }
+
+  async loadPartition(
+    partition: number,
+  ): Promise<{ quotes: QuoteDoc[]; bookings: BookingDoc[]; tombstones: TombstoneDoc[] }> {
+    const load = async <T>(table: string): Promise<T[]> =>
+      (await this.client.run(
+        this.table(table).getAll(partition, { index: 'partition' }).coerceTo('array'),
+      )) as T[];
+    const [quotes, bookings, tombstones] = await Promise.all([
+      load<QuoteDoc>('quotes'),
+      load<BookingDoc>('bookings'),
+      load<TombstoneDoc>('tombstones'),
+    ]);
+    return { quotes, bookings, tombstones };
+  }
+
+  async storedEventIds(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const part of chunks([...new Set(ids)])) {
+      if (part.length === 0) continue;
+      const stored = await this.client.run(
+        this.table('events')
+          .getAll(...part)('id')
+          .coerceTo('array'),
+      );
+      for (const id of stored as string[]) found.add(id);
+    }
+    return found;
+  }
+
+  async readJournal(id: string): Promise<Journal | null> {
+    const journal = await this.client.run(r.db(this.client.db).table('processor_journal').get<Journal>(id));
+    return journal ?? null;
+  }
+
+  async writeJournal(journal: Journal): Promise<void> {
+    await this.client.run(this.table('processor_journal').insert(journal, { conflict: 'replace' }));
+  }
+
+  /** Applies a journal; safe to repeat. Rollups first would work too: each part is idempotent alone. */
+  async applyJournal(journal: Journal): Promise<void> {
+    const { partition } = journal;
+    await this.putRecords('quotes', journal.quotes.put, partition);
+    await this.putRecords('bookings', journal.bookings.put, partition);
+    await this.removeOwned('quotes', journal.quotes.remove, partition);
+    await this.removeOwned('bookings', journal.bookings.remove, partition);
+    await this.put('clusters', journal.clusters.put);
+    await this.removeOwned('clusters', journal.clusters.remove, partition);
+    await this.put('tombstones', journal.tombstones.put);
+    await this.remove('tombstones', journal.tombstones.remove);
+    await this.put('events', journal.events);
+    await this.put('visitors', journal.visitors);
+    await this.applyRollups(journal.rollups, journal.guard, journal.offset);
+  }
+
+  private async put(table: string, docs: readonly object[]): Promise<void> {
+    for (const part of chunks(docs)) {
+      if (part.length > 0) await this.client.run(this.table(table).insert(part, { conflict: 'replace' }));
+    }
+  }
+
+  private async remove(table: string, ids: readonly string[]): Promise<void> {
+    for (const part of chunks(ids)) {
+      if (part.length > 0)
+        await this.client.run(
+          this.table(table)
+            .getAll(...part)
+            .delete(),
+        );
+    }
+  }
+
+  /** Deletes only what this partition owns: a record that moved to another partition stays. */
+  private async removeOwned(table: string, ids: readonly string[], partition: number): Promise<void> {
+    for (const part of chunks(ids)) {
+      if (part.length === 0) continue;
+      await this.client.run(
+        this.table(table)
+          .getAll(...part)
+          .filter(r.row('partition').eq(partition))
+          .delete(),
+      );
+    }
+  }
+
+  /**
+   * Upserts records, except over a document another partition stored with a version at least as
+   * new (a record whose stations changed lives on in the partition of its new key).
+   */
+  private async putRecords(
+    table: string,
+    docs: readonly (QuoteDoc | BookingDoc)[],
+    partition: number,
+  ): Promise<void> {
+    for (const part of chunks(docs)) {
+      if (part.length === 0) continue;
+      const stored = (await this.client.run(
+        this.table(table)
+          .getAll(...part.map((doc) => doc.id))
+          .pluck('id', 'partition', 'version')
+          .coerceTo('array'),
+      )) as Pick<QuoteDoc, 'id' | 'partition' | 'version'>[];
+      const existing = new Map(stored.map((doc) => [doc.id, doc]));
+      const writable = part.filter((doc) => {
+        const other = existing.get(doc.id);
+        return !other || other.partition === partition || compareVersions(other.version, doc.version) < 0;
+      });
+      if (writable.length > 0)
+        await this.client.run(this.table(table).insert(writable, { conflict: 'replace' }));
+    }
+  }
+
+  private async applyRollups(rollups: readonly RollupWrite[], guard: string, offset: number): Promise<void> {
+    const table = this.table('rollups');
+    for (const part of chunks(rollups)) {
+      if (part.length === 0) continue;
+      await this.client.run(
+        table.insert(
+          part.map((rollup) => ({ id: rollup.id, ...rollup.key, counts: {}, applied: {} })),
+          { conflict: 'update' },
+        ),
+      );
+      const updates = part.map((rollup) =>
+        table.get(rollup.id).update((row: Row) =>
+          (r.branch as (test: unknown, then: unknown, otherwise: unknown) => unknown)(
+            row('applied')(guard).default(-1).lt(offset),
+            {
+              counts: Object.fromEntries(
+                Object.entries(rollup.counts).map(([metric, value]) => [
+                  metric,
+                  row('counts')(metric).default(0).add(value),
+                ]),
+              ),
+              applied: { [guard]: offset },
+            },
+            {},
+          ),
+        ),
+      );
+      await this.client.run(r.expr(updates));
+    }
+  }
+}
