@@ -6,6 +6,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerResolveCommand } from './commands/resolve.js';
 import { registerProcessorCommand } from './commands/processor.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerReprocessCommand } from './commands/reprocess.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -23,5 +24,6 @@ registerMigrateCommand(program);
 registerResolveCommand(program);
 registerProcessorCommand(program);
 registerCheckCommand(program);
+registerReprocessCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));

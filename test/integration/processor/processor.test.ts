@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
+import r from 'rethinkdb';
+import { createKafka } from '../../../lib/kafka/kafka-client.js';
+import { reprocess } from '../../../processor/reprocess.js';
+import { repoRoot } from '../../support/services.js';
+import { silentLogger } from '../../support/silent-logger.js';
 import { checkStore } from '../../../processor/check.js';
 import { resolutionRules } from '../../../processor/core/rules.js';
 import { ProcessorHarness } from '../../support/processor-harness.js';
@@ -116,6 +123,70 @@ describe('quoteflow processor (real Kafka and ReQL server)', function () {
         (await harness.table<{ partition: number }>('quotes')).map((doc) => doc.partition),
       );
       expect(owners.size).to.equal(3);
+    });
+  });
+
+  describe('when the stored rollups are damaged and the group is reprocessed', () => {
+    it('should make check fail, then rebuild from Kafka from the given time', async () => {
+      const run = promisify(execFile);
+      const quoteflow = async (args: string[]) => {
+        try {
+          const { stdout } = await run(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+            cwd: repoRoot,
+            env: { ...process.env, ...harness.env },
+          });
+          return { code: 0, stdout };
+        } catch (error) {
+          return error as { code: number; stdout: string };
+        }
+      };
+      const records = generateWorkload({ quotes: 400, seed: 3 });
+      const half = Math.floor(records.length / 2);
+      const stations = new Map<string, string>();
+      await harness.produceTrips(records.slice(0, half), stations);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const from = new Date();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await harness.produceTrips(records.slice(half), stations);
+      const child = harness.startProcessor();
+      await harness.waitUntilCaughtUp();
+
+      const admin = createKafka(harness.config.kafka, silentLogger).admin();
+      await admin.connect();
+      try {
+        const options = {
+          admin,
+          client: harness.client,
+          topics: harness.topics,
+          groupId: harness.config.processor.groupId,
+        };
+        try {
+          await reprocess({ ...options, from: undefined });
+          expect.fail('reprocess should refuse while a processor runs');
+        } catch (error) {
+          expect((error as Error).message).to.match(/stop every processor/);
+        }
+        await harness.stop(child, 'SIGTERM');
+        expect((await quoteflow(['check'])).code).to.equal(0);
+        await harness.client.run(
+          r
+            .db(harness.client.db)
+            .table('rollups')
+            .limit(1)
+            .update({ counts: { quotes: 1000 } }),
+        );
+        const damaged = await quoteflow(['check']);
+        expect(damaged.code).to.equal(1);
+        expect(damaged.stdout).to.match(/quotes: stored 1000, recomputed \d+/);
+
+        await reprocess({ ...options, from: from.getTime() });
+      } finally {
+        await admin.disconnect();
+      }
+      harness.startProcessor();
+      await harness.waitUntilCaughtUp();
+      expect(await harness.storedLines()).to.deep.equal(resolve(records.slice(half)));
+      expect((await quoteflow(['check'])).code).to.equal(0);
     });
   });
 });
