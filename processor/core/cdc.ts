@@ -15,7 +15,10 @@ export interface VersionMark {
  */
 export function supersedes(incoming: VersionMark, current: VersionMark | undefined): boolean {
   if (current === undefined) return true;
-  const order = compareVersions(incoming.version, current.version);
+  const order =
+    typeof incoming.version === 'number' && typeof current.version === 'number'
+      ? incoming.version - current.version
+      : compareVersions(incoming.version, current.version);
   if (order !== 0) return order > 0;
   return incoming.deleted && !current.deleted;
 }

@@ -37,9 +37,9 @@ export function normalisePhone(value: string | null | undefined, defaultCountryC
 
 /** Accents stripped, lower-case, words sorted: "Rossi, Mario" = "MARIO  ROSSI" = "mario rossi". */
 export function normaliseName(value: string | null | undefined): string | null {
-  const words = (value ?? '')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+  const text = value ?? '';
+  // Only non-ASCII text can carry accents; skipping NFD for the rest is much cheaper.
+  const words = (/[\u0080-\uffff]/.test(text) ? text.normalize('NFD').replace(/\p{M}/gu, '') : text)
     .toLowerCase()
     .replace(/\P{L}+/gu, ' ')
     .split(' ')

@@ -2,7 +2,7 @@ import type { RecordVersion } from '../../lib/records/version.js';
 import { compareVersions } from '../../lib/records/version.js';
 import type { VersionMark } from './cdc.js';
 import { supersedes } from './cdc.js';
-import { MultiMap } from './multi-map.js';
+import { MultiMap, SlotIndex } from './multi-map.js';
 import type { ResolutionRules } from './rules.js';
 import { blockWidthMs } from './rules.js';
 import type { NormalisedBooking, NormalisedQuote, TripFields } from './trip-record.js';
@@ -44,8 +44,8 @@ export class Resolver {
   private readonly quotes = new Map<string, NormalisedQuote>();
   private readonly bookings = new Map<string, NormalisedBooking>();
   private readonly marks = new Map<string, VersionMark>();
-  private readonly quoteBlocks = new MultiMap();
-  private readonly bookingBlocks = new MultiMap();
+  private readonly quoteBlocks = new SlotIndex();
+  private readonly bookingBlocks = new SlotIndex();
   private readonly quoteRefs = new MultiMap();
   private readonly bookingRefs = new MultiMap();
   private readonly edges = new Map<string, Set<string>>();
@@ -153,14 +153,16 @@ export class Resolver {
     const matched = this.matchOf.get(id);
     if (matched !== undefined) this.captureClusterOf(matched);
     if (previous) {
-      for (const key of this.blockKeys(previous)) this.bookingBlocks.delete(key, id);
+      const slot = this.slot(previous);
+      for (const key of this.blockKeys(previous)) this.bookingBlocks.delete(key, slot, id);
       const ref = refKey(previous, previous.quoteRef);
       if (ref) this.bookingRefs.delete(ref, id);
       this.bookings.delete(id);
     }
     if (next) {
       this.bookings.set(id, next);
-      for (const key of this.blockKeys(next)) this.bookingBlocks.add(key, id);
+      const slot = this.slot(next);
+      for (const key of this.blockKeys(next)) this.bookingBlocks.add(key, slot, id);
       const ref = refKey(next, next.quoteRef);
       if (ref) this.bookingRefs.add(ref, id);
     }
@@ -170,13 +172,15 @@ export class Resolver {
   private addQuote(quote: NormalisedQuote): void {
     this.quotes.set(quote.id, quote);
     const neighbours = new Set<string>();
-    for (const key of this.neighbourKeys(quote)) {
-      for (const other of this.quoteBlocks.get(key) ?? []) {
+    const slot = this.slot(quote);
+    const keys = this.blockKeys(quote);
+    for (const key of keys) {
+      this.quoteBlocks.forNeighbours(key, slot, (other) => {
         const candidate = this.quotes.get(other);
         if (candidate && other !== quote.id && this.isDuplicate(quote, candidate)) neighbours.add(other);
-      }
+      });
     }
-    for (const key of this.blockKeys(quote)) this.quoteBlocks.add(key, quote.id);
+    for (const key of keys) this.quoteBlocks.add(key, slot, quote.id);
     const ref = refKey(quote, quote.brokerQuoteRef);
     if (ref) this.quoteRefs.add(ref, quote.id);
     this.edges.set(quote.id, neighbours);
@@ -212,7 +216,8 @@ export class Resolver {
 
   private removeQuote(quote: NormalisedQuote): void {
     this.quotes.delete(quote.id);
-    for (const key of this.blockKeys(quote)) this.quoteBlocks.delete(key, quote.id);
+    const slot = this.slot(quote);
+    for (const key of this.blockKeys(quote)) this.quoteBlocks.delete(key, slot, quote.id);
     const ref = refKey(quote, quote.brokerQuoteRef);
     if (ref) this.quoteRefs.delete(ref, quote.id);
     for (const other of this.edges.get(quote.id) ?? []) this.edges.get(other)?.delete(quote.id);
@@ -280,11 +285,12 @@ export class Resolver {
     const byRef = ref ? this.quoteRefs.get(ref) : undefined;
     if (byRef && byRef.size > 0) return this.preferred(booking, byRef);
     const candidates = new Set<string>();
-    for (const key of this.neighbourKeys(booking)) {
-      for (const id of this.quoteBlocks.get(key) ?? []) {
+    const slot = this.slot(booking);
+    for (const key of this.blockKeys(booking)) {
+      this.quoteBlocks.forNeighbours(key, slot, (id) => {
         const quote = this.quotes.get(id);
         if (quote && this.canMatch(booking, quote)) candidates.add(id);
-      }
+      });
     }
     return this.preferred(booking, candidates);
   }
@@ -325,27 +331,23 @@ export class Resolver {
   /** Bookings whose match a quote with these fields could win. */
   private bookingCandidates(quote: NormalisedQuote): Set<string> {
     const result = new Set<string>();
-    for (const key of this.neighbourKeys(quote)) {
-      for (const id of this.bookingBlocks.get(key) ?? []) result.add(id);
+    const slot = this.slot(quote);
+    for (const key of this.blockKeys(quote)) {
+      this.bookingBlocks.forNeighbours(key, slot, (id) => result.add(id));
     }
     const ref = refKey(quote, quote.brokerQuoteRef);
     for (const id of (ref ? this.bookingRefs.get(ref) : undefined) ?? []) result.add(id);
     return result;
   }
 
+  /** Block keys: stations and one customer key; candidates lie in the same or a neighbouring slot. */
   private blockKeys(trip: TripFields): string[] {
-    const slot = Math.floor(trip.pickupAt / this.width);
-    return customerKeys(trip).map((key) => `${trip.pickupStation}|${trip.dropoffStation}|${key}|${slot}`);
+    const prefix = `${trip.pickupStation}|${trip.dropoffStation}|`;
+    return customerKeys(trip).map((key) => prefix + key);
   }
 
-  private neighbourKeys(trip: TripFields): string[] {
-    const slot = Math.floor(trip.pickupAt / this.width);
-    const keys: string[] = [];
-    for (const key of customerKeys(trip)) {
-      const prefix = `${trip.pickupStation}|${trip.dropoffStation}|${key}|`;
-      keys.push(`${prefix}${slot - 1}`, `${prefix}${slot}`, `${prefix}${slot + 1}`);
-    }
-    return keys;
+  private slot(trip: TripFields): number {
+    return Math.floor(trip.pickupAt / this.width);
   }
 
   private clusterId(cluster: Cluster): string {
