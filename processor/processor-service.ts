@@ -28,6 +28,8 @@ export interface ProcessorServiceOptions {
   registry?: Registry;
   /** Consume from the earliest retained offset when the group has none. Default true. */
   fromBeginning?: boolean;
+  /** Called after a batch is written and committed, with its messages' Kafka timestamps (bench, tests). */
+  onCommitted?: (batch: { topic: string; partition: number; timestamps: number[] }) => void;
 }
 
 interface Metrics {
@@ -178,6 +180,11 @@ export class ProcessorService {
         ]),
       );
       this.observe(batch.topic, batch.messages, applied, dlq.length);
+      this.options.onCommitted?.({
+        topic: batch.topic,
+        partition: batch.partition,
+        timestamps: batch.messages.map((message) => Number(message.timestamp)),
+      });
     } catch (error) {
       // The in-memory state may be ahead of the store: drop it; the next batch rebuilds it.
       this.slots.delete(slotId);
