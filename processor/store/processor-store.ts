@@ -136,17 +136,47 @@ export class ProcessorStore {
     }
   }
 
+  /**
+   * Adds the deltas, each at most once per (guard, offset). Documents that do not exist yet are
+   * inserted with the delta as their counts (one query for many); if another processor created one
+   * in between, the insert of that one fails and the guarded update below adds the delta instead.
+   * Existing documents get a guarded increment: skipped when they already applied this offset.
+   */
   private async applyRollups(rollups: readonly RollupWrite[], guard: string, offset: number): Promise<void> {
     const table = this.table('rollups');
     for (const part of chunks(rollups)) {
       if (part.length === 0) continue;
+      const existing = new Set(
+        (await this.client.run(
+          table
+            .getAll(...part.map((rollup) => rollup.id))('id')
+            .coerceTo('array'),
+        )) as string[],
+      );
+      const fresh = part.filter((rollup) => !existing.has(rollup.id));
+      let retry = part.filter((rollup) => existing.has(rollup.id));
+      if (fresh.length > 0) {
+        const result = (await this.client.run(
+          table.insert(
+            fresh.map((rollup) => ({
+              id: rollup.id,
+              ...rollup.key,
+              counts: rollup.counts,
+              applied: { [guard]: offset },
+            })),
+            { conflict: 'error' },
+          ),
+        )) as { errors: number };
+        if (result.errors > 0) retry = part;
+      }
+      if (retry.length === 0) continue;
       await this.client.run(
         table.insert(
-          part.map((rollup) => ({ id: rollup.id, ...rollup.key, counts: {}, applied: {} })),
+          retry.map((rollup) => ({ id: rollup.id, ...rollup.key, counts: {}, applied: {} })),
           { conflict: 'update' },
         ),
       );
-      const updates = part.map((rollup) =>
+      const updates = retry.map((rollup) =>
         table.get(rollup.id).update((row: Row) =>
           (r.branch as (test: unknown, then: unknown, otherwise: unknown) => unknown)(
             row('applied')(guard).default(-1).lt(offset),
