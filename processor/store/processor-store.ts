@@ -25,6 +25,25 @@ export class ProcessorStore {
     return r.db(this.client.db).table(name) as unknown as Table;
   }
 
+  /**
+   * Documents by primary key, null where absent, in one query. An array of `get`s rather than
+   * `getAll`: reqlite scans the whole table for every key of a getAll, RethinkDB serves both alike.
+   */
+  private async getMany<T>(name: string, ids: readonly string[]): Promise<(T | null)[]> {
+    const table = this.table(name);
+    return (await this.client.run(
+      r.expr(ids.map((id) => table.get(id))) as r.Operation<unknown>,
+    )) as (T | null)[];
+  }
+
+  private async deleteMany(name: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const table = this.table(name);
+    await this.client.run(
+      r.expr(ids.map((id) => (table.get(id) as unknown as Table).delete())) as r.Operation<unknown>,
+    );
+  }
+
   async loadPartition(
     partition: number,
   ): Promise<{ quotes: QuoteDoc[]; bookings: BookingDoc[]; tombstones: TombstoneDoc[] }> {
@@ -44,12 +63,7 @@ export class ProcessorStore {
     const found = new Set<string>();
     for (const part of chunks([...new Set(ids)])) {
       if (part.length === 0) continue;
-      const stored = await this.client.run(
-        this.table('events')
-          .getAll(...part)('id')
-          .coerceTo('array'),
-      );
-      for (const id of stored as string[]) found.add(id);
+      for (const doc of await this.getMany<{ id: string }>('events', part)) if (doc) found.add(doc.id);
     }
     return found;
   }
@@ -86,25 +100,16 @@ export class ProcessorStore {
   }
 
   private async remove(table: string, ids: readonly string[]): Promise<void> {
-    for (const part of chunks(ids)) {
-      if (part.length > 0)
-        await this.client.run(
-          this.table(table)
-            .getAll(...part)
-            .delete(),
-        );
-    }
+    for (const part of chunks(ids)) await this.deleteMany(table, part);
   }
 
   /** Deletes only what this partition owns: a record that moved to another partition stays. */
   private async removeOwned(table: string, ids: readonly string[], partition: number): Promise<void> {
     for (const part of chunks(ids)) {
-      if (part.length === 0) continue;
-      await this.client.run(
-        this.table(table)
-          .getAll(...part)
-          .filter(r.row('partition').eq(partition))
-          .delete(),
+      const docs = await this.getMany<{ id: string; partition: number }>(table, part);
+      await this.deleteMany(
+        table,
+        docs.filter((doc) => doc?.partition === partition).map((doc) => doc?.id ?? ''),
       );
     }
   }
@@ -120,13 +125,11 @@ export class ProcessorStore {
   ): Promise<void> {
     for (const part of chunks(docs)) {
       if (part.length === 0) continue;
-      const stored = (await this.client.run(
-        this.table(table)
-          .getAll(...part.map((doc) => doc.id))
-          .pluck('id', 'partition', 'version')
-          .coerceTo('array'),
-      )) as Pick<QuoteDoc, 'id' | 'partition' | 'version'>[];
-      const existing = new Map(stored.map((doc) => [doc.id, doc]));
+      const stored = await this.getMany<QuoteDoc | BookingDoc>(
+        table,
+        part.map((doc) => doc.id),
+      );
+      const existing = new Map(stored.flatMap((doc) => (doc ? [[doc.id, doc] as const] : [])));
       const writable = part.filter((doc) => {
         const other = existing.get(doc.id);
         return !other || other.partition === partition || compareVersions(other.version, doc.version) < 0;
@@ -146,13 +149,11 @@ export class ProcessorStore {
     const table = this.table('rollups');
     for (const part of chunks(rollups)) {
       if (part.length === 0) continue;
-      const existing = new Set(
-        (await this.client.run(
-          table
-            .getAll(...part.map((rollup) => rollup.id))('id')
-            .coerceTo('array'),
-        )) as string[],
+      const stored = await this.getMany<{ id: string }>(
+        'rollups',
+        part.map((rollup) => rollup.id),
       );
+      const existing = new Set(stored.flatMap((doc) => (doc ? [doc.id] : [])));
       const fresh = part.filter((rollup) => !existing.has(rollup.id));
       let retry = part.filter((rollup) => existing.has(rollup.id));
       if (fresh.length > 0) {
