@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Runs every benchmark script; each prints what it measured and a ratio against its own baseline.
+# `npm run bench`: every benchmark, one after the other. Each prints what it measured and ratios
+# against a baseline measured in the same run; none asserts anything. Needs `npm run services`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+npm run services >/dev/null
+echo "== bench/dashboard"
+npx tsx bench/dashboard.ts
+echo "== bench/processor"
 npx tsx bench/processor.ts

@@ -11,12 +11,20 @@ export interface CommandContext extends LoadedConfig {
 
 /**
  * Loads the config named by `--config` (or $QF_CONFIG) and makes the logger. One-shot commands log
- * to standard error so that standard output holds only their result.
+ * to standard error so that standard output holds only their result; services log to standard output.
  */
-export async function commandContext(command: Command, name: string): Promise<CommandContext> {
+export async function commandContext(
+  command: Command,
+  name: string,
+  options: { logToStdout?: boolean } = {},
+): Promise<CommandContext> {
   const { config: file } = command.optsWithGlobals<{ config?: string }>();
   const loaded = await loadConfig({ file: file ?? process.env.QF_CONFIG, env: process.env });
-  const logger = createLogger({ level: loaded.config.log.level, name, destination: pino.destination(2) });
+  const logger = createLogger({
+    level: loaded.config.log.level,
+    name,
+    destination: pino.destination(options.logToStdout ? 1 : 2),
+  });
   for (const warning of loaded.warnings) logger.warn(warning);
   return { ...loaded, logger };
 }

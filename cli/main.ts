@@ -7,6 +7,8 @@ import { registerResolveCommand } from './commands/resolve.js';
 import { registerProcessorCommand } from './commands/processor.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerReprocessCommand } from './commands/reprocess.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
+import { registerUserCommands } from './commands/user.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -25,5 +27,7 @@ registerResolveCommand(program);
 registerProcessorCommand(program);
 registerCheckCommand(program);
 registerReprocessCommand(program);
+registerDashboardCommand(program);
+registerUserCommands(program);
 
 await runCommand(() => program.parseAsync(process.argv));

@@ -17,5 +17,8 @@ export async function runCommand(command: () => Promise<unknown>): Promise<void>
       process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     }
     process.exitCode = 1;
+    // A connection opened before the failure (Redis reconnects forever) must not keep a failed
+    // command alive; the short grace lets standard error drain first.
+    setTimeout(() => process.exit(1), 200).unref();
   }
 }

@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The package's name and version, found by walking up from this file: the same code runs from
- * lib/ (tests, tsx) and from dist/lib/ (the built image), at different depths.
+ * The package's name, version and root folder, found by walking up from this file: the same code
+ * runs from lib/ (tests, tsx) and from dist/lib/ (the built image), at different depths.
  */
-export function packageInfo(): { name: string; version: string } {
+export function packageInfo(): { name: string; version: string; root: string } {
   let directory = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
@@ -14,13 +14,14 @@ export function packageInfo(): { name: string; version: string } {
         name?: string;
         version?: string;
       };
-      if (parsed.name === 'quoteflow' && parsed.version)
-        return { name: parsed.name, version: parsed.version };
+      if (parsed.name === 'quoteflow' && parsed.version) {
+        return { name: parsed.name, version: parsed.version, root: directory };
+      }
     } catch {
       // no package.json here; keep walking
     }
     const parent = dirname(directory);
-    if (parent === directory) return { name: 'quoteflow', version: '0.0.0' };
+    if (parent === directory) return { name: 'quoteflow', version: '0.0.0', root: process.cwd() };
     directory = parent;
   }
 }

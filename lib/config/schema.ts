@@ -236,6 +236,50 @@ export const processorSchema = z
   })
   .prefault({});
 
+export const dashboardSchema = z
+  .strictObject({
+    host: z.string().min(1).default('0.0.0.0'),
+    /** 0 picks a free port (tests). */
+    port: z.int().min(0).max(65535).default(8080),
+    /**
+     * Signs the session cookie. Required to run the dashboard (at least 32 characters); checked
+     * when the dashboard starts so the other services can share a file without it.
+     */
+    sessionSecret: z.string().default(''),
+    sessionTtlHours: z
+      .number()
+      .min(0.1)
+      .max(24 * 30)
+      .default(12),
+    /** Send cookies only over HTTPS: turn on when TLS ends in front of the dashboard. */
+    secureCookies: z.boolean().default(false),
+    /** Hops of reverse proxies whose X-Forwarded-For to believe (0: none). */
+    trustProxyHops: z.int().min(0).max(10).default(0),
+    /** The first admin, created at start when no user exists yet; ignored afterwards. */
+    admin: z
+      .strictObject({
+        email: z.string().default(''),
+        password: z.string().default(''),
+      })
+      .prefault({}),
+    /** How many minutes the live per-minute charts show. */
+    liveWindowMinutes: z
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(180),
+    /** How often live views get fresh KPIs after a change, in milliseconds. */
+    livePushIntervalMs: z.int().min(50).max(10_000).default(250),
+    /** Failed sign-ins allowed per client address and email in the window, before 429. */
+    loginRateLimit: z
+      .strictObject({
+        windowMinutes: z.number().min(1).default(15),
+        maxAttempts: z.int().min(1).default(10),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   kafka: kafkaSchema,
   rethinkdb: rethinkdbSchema,
@@ -244,6 +288,7 @@ export const configSchema = z.strictObject({
   kpi: kpiSchema,
   resolution: resolutionSchema,
   processor: processorSchema,
+  dashboard: dashboardSchema,
   sources: z
     .array(sourceSchema)
     .default([])
@@ -266,3 +311,4 @@ export type RedisConfig = Config['redis'];
 export type ResolutionConfig = Config['resolution'];
 export type SourceConfig = Config['sources'][number];
 export type ProcessorConfig = Config['processor'];
+export type DashboardConfig = Config['dashboard'];

@@ -60,6 +60,16 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [{ name: 'granularity_start', fields: ['granularity', 'start'] }],
   },
   {
+    // Dashboard users; the id is the lower-cased email.
+    name: 'users',
+    indexes: [{ name: 'role', fields: 'role' }],
+  },
+  {
+    // API tokens, stored as the SHA-256 of the token (the id); the token itself is shown once.
+    name: 'api_tokens',
+    indexes: [{ name: 'userId', fields: 'userId' }],
+  },
+  {
     // One document per pipeline component (a connector source, a processor partition…).
     name: 'pipeline_status',
     indexes: [{ name: 'component', fields: 'component' }],

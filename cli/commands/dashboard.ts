@@ -1,0 +1,53 @@
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { createKafka } from '../../lib/kafka/kafka-client.js';
+import { DlqMirror } from '../../dashboard/pipeline/dlq-mirror.js';
+import { createMetricsRegistry } from '../../lib/metrics.js';
+import { createRedis } from '../../lib/redis.js';
+import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
+import { Shutdown } from '../../lib/shutdown.js';
+import { bootstrapAdmin } from '../../dashboard/auth/bootstrap-admin.js';
+import { UserStore } from '../../dashboard/auth/user-store.js';
+import { DashboardServer, checkDashboardConfig } from '../../dashboard/dashboard-server.js';
+import { commandContext } from '../command-context.js';
+
+/** `quoteflow dashboard`: the analysts' web app and REST API. */
+export function registerDashboardCommand(program: Command): void {
+  program
+    .command('dashboard')
+    .description('serve the dashboard and its REST API (default port 8080)')
+    .action(async (_options: unknown, command: Command) => {
+      const { config, logger } = await commandContext(command, 'dashboard', { logToStdout: true });
+      checkDashboardConfig(config.dashboard);
+      const shutdown = new Shutdown({ logger }).install();
+      const db = RethinkdbClient.fromConfig(config.rethinkdb, logger);
+      shutdown.add('rethinkdb', () => db.close());
+      const redis = createRedis(config.redis, logger);
+      shutdown.add('redis', async () => {
+        await redis.quit();
+      });
+      const users = new UserStore(db);
+      const dlq = new DlqMirror({
+        kafka: createKafka(config.kafka, logger),
+        topic: config.kafka.topics.dlq.name,
+        groupId: `${config.kafka.clientId}-dashboard-dlq-${hostname()}`,
+        capacity: 1000,
+        logger,
+      });
+      dlq.start();
+      shutdown.add('dlq', () => dlq.close());
+      const server = new DashboardServer({
+        config: config.dashboard,
+        users,
+        redis,
+        logger,
+        metrics: createMetricsRegistry('dashboard'),
+        db,
+        zone: config.kpi.timezone,
+        dlq,
+      });
+      await bootstrapAdmin(users, config.dashboard.admin, logger);
+      await server.listen();
+      shutdown.add('http', () => server.close());
+    });
+}

@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import express from 'express';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { DashboardConfig } from '../lib/config/schema.js';
+import type { Logger } from '../lib/logger.js';
+import { packageInfo } from '../lib/package-info.js';
+import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
+import type { UserStore } from './auth/user-store.js';
+import { apiRoutes } from './http/api-routes.js';
+import { authenticate } from './http/authenticate.js';
+import { csrfProtection, csrfTokenFor } from './http/csrf.js';
+import { errorHandler } from './http/error-handler.js';
+import { kpiRoutes } from './http/kpi-routes.js';
+import { loginRoutes } from './http/login-routes.js';
+import { pipelineRoutes } from './http/pipeline-routes.js';
+import { recordsRoutes } from './http/records-routes.js';
+import type { DlqMirror } from './pipeline/dlq-mirror.js';
+import { homePage } from './pages/home-page.js';
+import { STYLESHEET } from './pages/styles.js';
+
+export interface DashboardAppOptions {
+  config: DashboardConfig;
+  users: UserStore;
+  redis: Redis;
+  logger: Logger;
+  metrics: Registry;
+  db: RethinkdbClient;
+  /** The KPI time zone: exports show times as its wall clock. */
+  zone: string;
+  /** The newest qf.dlq records for the pipeline view; absent where the dashboard reads no Kafka. */
+  dlq?: DlqMirror | undefined;
+  /** The session middleware (createSessionMiddleware), shared with the Socket.IO handshake. */
+  session: RequestHandler;
+}
+
+/**
+ * The dashboard's Express app. Public: the sign-in page, the stylesheet and /healthz; everything
+ * registered after `authenticate` needs a signed-in user or an API token.
+ */
+export function createDashboardApp(options: DashboardAppOptions): express.Express {
+  const { config, users, redis, logger, metrics } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxyHops);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'"],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'img-src': ["'self'", 'data:'],
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+      // Not helmet's no-referrer: under it browsers send `Origin: null` on form posts, which the
+      // CSRF origin check must refuse. same-origin keeps URLs from leaking to other sites all the same.
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(options.session);
+
+  app.use(csrfProtection());
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/static/quoteflow.css', (_req, res) => {
+    res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
+  });
+  // The browser app, built by `npm run build:web` (esbuild) into dist/public.
+  app.use('/static', express.static(join(packageInfo().root, 'dist/public'), { index: false, maxAge: '1h' }));
+  app.use(
+    loginRoutes({
+      users,
+      redis,
+      logger,
+      windowMinutes: config.loginRateLimit.windowMinutes,
+      maxAttempts: config.loginRateLimit.maxAttempts,
+    }),
+  );
+
+  app.use(authenticate(users));
+  app.get('/', (req, res) => {
+    if (!req.user) return;
+    res.type('html').send(homePage(req.user, csrfTokenFor(req)));
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+  app.use('/api/v1', apiRoutes(users));
+  app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone }));
+  app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
+  app.use('/api/v1', pipelineRoutes({ db: options.db, dlq: options.dlq }));
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'no such route' });
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,110 @@
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { Server as SocketServer } from 'socket.io';
+import type { DashboardConfig } from '../lib/config/schema.js';
+import { QuoteflowError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
+import { createDashboardApp } from './app.js';
+import type { UserStore } from './auth/user-store.js';
+import { createSessionMiddleware } from './http/session-middleware.js';
+import { LiveKpis } from './live/live-kpis.js';
+import type { DlqMirror } from './pipeline/dlq-mirror.js';
+import { socketAuth } from './live/socket-auth.js';
+
+export interface DashboardServerOptions {
+  config: DashboardConfig;
+  users: UserStore;
+  redis: Redis;
+  logger: Logger;
+  metrics: Registry;
+  db: RethinkdbClient;
+  zone: string;
+  dlq?: DlqMirror | undefined;
+}
+
+/**
+ * What only the dashboard needs of the shared config file; checked before any connection opens,
+ * so a missing secret stops the start at once with the key's name.
+ */
+export function checkDashboardConfig(config: DashboardConfig): void {
+  if (config.sessionSecret.length < 32) {
+    throw new QuoteflowError(
+      'CONFIG_INVALID',
+      'dashboard.sessionSecret: required to run the dashboard, at least 32 characters (QF_DASHBOARD_SESSION_SECRET)',
+    );
+  }
+}
+
+/**
+ * The dashboard process: Express for pages and the REST API, Socket.IO (namespace `/live`) for
+ * live KPIs, both behind the same sign-in. Close drains requests and ends the changefeed.
+ */
+export class DashboardServer {
+  private server: Server | undefined;
+  private io: SocketServer | undefined;
+  private live: LiveKpis | undefined;
+
+  constructor(private readonly options: DashboardServerOptions) {
+    checkDashboardConfig(options.config);
+  }
+
+  /** Starts listening; resolves with the bound port (0 in the config picks a free one). */
+  async listen(): Promise<number> {
+    const { config, users, logger } = this.options;
+    const session = createSessionMiddleware(config, this.options.redis);
+    const server = createServer(createDashboardApp({ ...this.options, session }));
+    this.server = server;
+
+    // Same-origin only (no CORS); every namespace needs a signed-in user or a token.
+    const io = new SocketServer(server, { serveClient: false });
+    this.io = io;
+    io.engine.use(session);
+    io.use(socketAuth(users));
+    const namespace = io.of('/live');
+    namespace.use(socketAuth(users));
+    this.live = new LiveKpis({
+      db: this.options.db,
+      namespace,
+      zone: this.options.zone,
+      logger,
+      windowMinutes: config.liveWindowMinutes,
+      pushIntervalMs: config.livePushIntervalMs,
+    });
+    this.live.start();
+
+    const { host, port } = config;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    const bound = typeof address === 'object' && address ? address.port : port;
+    logger.info({ host, port: bound }, 'dashboard listening');
+    return bound;
+  }
+
+  async close(): Promise<void> {
+    await this.live?.close();
+    const server = this.server;
+    if (!server) return;
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => {
+      if (this.io) {
+        // Closes the sockets and the HTTP server under them.
+        void this.io.close(() => {
+          resolve();
+        });
+      } else {
+        server.close(() => {
+          resolve();
+        });
+      }
+    });
+  }
+}

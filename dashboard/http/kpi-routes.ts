@@ -1,0 +1,73 @@
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
+import { formatIssues, toValidationIssues, valueFreeErrorMap } from '../../lib/validation/issues.js';
+import { writeCsv } from '../export/csv-writer.js';
+import { exploreColumns } from '../export/explore-columns.js';
+import { writeXlsx } from '../export/xlsx-writer.js';
+import type { ExploreRow } from '../kpi/explore.js';
+import { EXPLORE_GRANULARITIES, GROUP_BY, explore, sourceGranularity } from '../kpi/explore.js';
+import { kpiFilterSchema } from '../kpi/kpi-filter.js';
+import { localDatesToInstants } from '../queries/local-dates.js';
+import { recordFilterSchema } from '../queries/record-filter.js';
+import { rollupsInPeriod } from '../queries/rollups-query.js';
+import { requireRole } from './authenticate.js';
+
+const exploreQuerySchema = kpiFilterSchema.extend({
+  from: recordFilterSchema.shape.from,
+  to: recordFilterSchema.shape.to,
+  granularity: z.enum(EXPLORE_GRANULARITIES).default('day'),
+  groupBy: z.enum(GROUP_BY).optional(),
+});
+
+async function exploreRows(
+  req: Request,
+  res: Response,
+  db: RethinkdbClient,
+  zone: string,
+): Promise<{ rows: ExploreRow[]; groupBy: string | undefined } | undefined> {
+  const { format: _format, ...query } = localDatesToInstants(req.query, zone);
+  const parsed = exploreQuerySchema.safeParse(query, { error: valueFreeErrorMap });
+  if (!parsed.success || parsed.data.from >= parsed.data.to) {
+    const issues = parsed.success
+      ? [{ path: 'to', message: 'must be after from' }]
+      : toValidationIssues(parsed.error);
+    res.status(400).json({ error: 'bad_request', message: formatIssues(issues), issues });
+    return undefined;
+  }
+  const { from, to, granularity, groupBy, ...filter } = parsed.data;
+  const docs = await rollupsInPeriod(db, sourceGranularity(granularity), from, to, filter);
+  return { rows: explore(docs, { granularity, groupBy, zone }), groupBy };
+}
+
+/** `/api/v1/kpis` (the explore table as JSON) and `/api/v1/kpis/export` (the same as CSV or XLSX). */
+export function kpiRoutes({ db, zone }: { db: RethinkdbClient; zone: string }): Router {
+  const router = Router();
+
+  router.get('/kpis', async (req, res) => {
+    const result = await exploreRows(req, res, db, zone);
+    if (!result) return;
+    res.json({ zone, rows: result.rows });
+  });
+
+  router.get('/kpis/export', requireRole('analyst'), async (req, res) => {
+    const format = req.query.format ?? 'csv';
+    if (format !== 'csv' && format !== 'xlsx') {
+      res.status(400).json({ error: 'bad_request', message: 'format: must be csv or xlsx' });
+      return;
+    }
+    const result = await exploreRows(req, res, db, zone);
+    if (!result) return;
+    const columns = exploreColumns(result.rows, zone, result.groupBy);
+    const rows = (async function* () {
+      yield* await Promise.resolve(result.rows);
+    })();
+    res.attachment(`quoteflow-kpis.${format}`);
+    if (format === 'csv') await writeCsv(rows, columns, res, zone);
+    else await writeXlsx(rows, columns, res, { sheetName: 'KPIs', zone });
+    res.end();
+  });
+
+  return router;
+}

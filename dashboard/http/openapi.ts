@@ -1,0 +1,180 @@
+/**
+ * The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json (behind the same
+ * authentication as the API). A test checks that every route the app registers under /api/v1 is
+ * described here, so the two cannot drift apart.
+ */
+const filterParameters = [
+  {
+    name: 'from',
+    in: 'query',
+    required: true,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'start of the period (inclusive); without an offset: UTC',
+  },
+  {
+    name: 'to',
+    in: 'query',
+    required: true,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'end of the period (exclusive)',
+  },
+  { name: 'source', in: 'query', schema: { type: 'string' } },
+  { name: 'station', in: 'query', schema: { type: 'string' }, description: 'pickup station' },
+  { name: 'carGroup', in: 'query', schema: { type: 'string' } },
+  { name: 'channel', in: 'query', schema: { type: 'string' } },
+  { name: 'type', in: 'query', schema: { type: 'string' }, description: 'events only' },
+];
+const kindParameter = {
+  name: 'kind',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', enum: ['quotes', 'bookings', 'events'] },
+};
+const granularityParameter = {
+  name: 'granularity',
+  in: 'query',
+  schema: { type: 'string', enum: ['hour', 'day', 'week', 'month'], default: 'day' },
+  description: 'weeks start on Monday and days at midnight, in the KPI time zone',
+};
+const groupByParameter = {
+  name: 'groupBy',
+  in: 'query',
+  schema: { type: 'string', enum: ['source', 'pickupStation', 'carGroup', 'channel'] },
+};
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const error = {
+  description: 'error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+const json = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'object' } } },
+});
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: { title: 'Quoteflow dashboard API', version: '1' },
+  servers: [{ url: '/api/v1' }],
+  security: [{ bearer: [] }, { session: [] }],
+  components: {
+    securitySchemes: {
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'an API token (qf_…) from POST /tokens or `quoteflow user token`',
+      },
+      session: {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'qf.sid',
+        description: 'browser session; state changes also need X-CSRF-Token',
+      },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error', 'message'],
+        properties: { error: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+  paths: {
+    '/openapi.json': { get: { summary: 'this document', responses: { 200: json('OpenAPI document') } } },
+    '/me': {
+      get: {
+        summary: 'the current user, and the CSRF token of a browser session',
+        responses: { 200: json('user'), 401: error },
+      },
+    },
+    '/users': {
+      get: { summary: 'list users (admin)', responses: { 200: json('users'), 403: error } },
+      post: { summary: 'add a user (admin)', responses: { 201: json('user'), 400: error, 409: error } },
+    },
+    '/tokens': {
+      post: { summary: 'issue an API token for yourself; shown once', responses: { 201: json('token') } },
+    },
+    '/tokens/{id}': {
+      delete: {
+        summary: 'revoke a token (yours; admins: any)',
+        parameters: [idParameter],
+        responses: { 204: { description: 'revoked' }, 404: error },
+      },
+    },
+    '/records/{kind}': {
+      get: {
+        summary: 'records of a period, oldest first, a page at a time',
+        parameters: [
+          kindParameter,
+          ...filterParameters,
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+        ],
+        responses: { 200: json('{ items, offset, limit, nextOffset }'), 400: error },
+      },
+    },
+    '/export/{kind}': {
+      get: {
+        summary: 'all records of a period as CSV or XLSX, streamed (analyst)',
+        parameters: [
+          kindParameter,
+          ...filterParameters,
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'xlsx'], default: 'csv' } },
+        ],
+        responses: { 200: { description: 'the file' }, 400: error, 403: error },
+      },
+    },
+    '/kpis': {
+      get: {
+        summary: 'the explore table: KPIs per bucket (and per group) of a period',
+        parameters: [...filterParameters.slice(0, 6), granularityParameter, groupByParameter],
+        responses: { 200: json('{ zone, rows: [{ start, label, group, totals }] }'), 400: error },
+      },
+    },
+    '/kpis/export': {
+      get: {
+        summary: 'the explore table as CSV or XLSX (analyst)',
+        parameters: [
+          ...filterParameters.slice(0, 6),
+          granularityParameter,
+          groupByParameter,
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'xlsx'], default: 'csv' } },
+        ],
+        responses: { 200: { description: 'the file' }, 400: error, 403: error },
+      },
+    },
+    '/pipeline': {
+      get: {
+        summary: 'the last status every pipeline component reported (connectors, processor, collector)',
+        responses: { 200: json('{ components }') },
+      },
+    },
+    '/dlq': {
+      get: {
+        summary: 'the newest records of qf.dlq with their reasons, newest first',
+        parameters: [
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        ],
+        responses: {
+          200: json('{ records: [{ partition, offset, at, key, reason, origin, value }] }'),
+          400: error,
+          503: error,
+        },
+      },
+    },
+    '/clusters/{id}': {
+      get: {
+        summary: 'one demand with its quotes and bookings',
+        parameters: [idParameter],
+        responses: { 200: json('{ cluster, quotes, bookings }'), 404: error },
+      },
+    },
+  },
+} as const;

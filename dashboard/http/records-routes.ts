@@ -1,0 +1,120 @@
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+import r from 'rethinkdb';
+import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
+import { formatIssues } from '../../lib/validation/issues.js';
+import { writeCsv } from '../export/csv-writer.js';
+import { recordColumns } from '../export/record-columns.js';
+import { writeXlsx } from '../export/xlsx-writer.js';
+import { cursorRows } from '../queries/cursor-rows.js';
+import type { RecordFilter } from '../queries/record-filter.js';
+import { parseRecordFilter } from '../queries/record-filter.js';
+import type { RecordKind } from '../queries/record-kinds.js';
+import { isRecordKind } from '../queries/record-kinds.js';
+import { localDatesToInstants } from '../queries/local-dates.js';
+import { recordsInPeriod } from '../queries/records-query.js';
+import { requireRole } from './authenticate.js';
+
+export interface RecordsRoutesOptions {
+  db: RethinkdbClient;
+  /** Exports show times as this zone's wall clock (the KPI time zone). */
+  zone: string;
+}
+
+/** Reads kind and filters from the request, or answers 400/404 naming what is wrong. */
+function parseRequest(
+  req: Request,
+  res: Response,
+  zone: string,
+): { kind: RecordKind; filter: RecordFilter } | undefined {
+  const kind = String(req.params.kind);
+  if (!isRecordKind(kind)) {
+    res.status(404).json({ error: 'not_found', message: 'kind: must be quotes, bookings or events' });
+    return undefined;
+  }
+  const { format: _format, ...query } = localDatesToInstants(req.query, zone);
+  const parsed = parseRecordFilter(query);
+  if (!parsed.ok) {
+    res
+      .status(400)
+      .json({ error: 'bad_request', message: formatIssues(parsed.issues), issues: parsed.issues });
+    return undefined;
+  }
+  return { kind, filter: parsed.filter };
+}
+
+/** `/api/v1/records/:kind` (pages of records) and `/api/v1/export/:kind?format=csv|xlsx` (whole periods). */
+export function recordsRoutes({ db, zone }: RecordsRoutesOptions): Router {
+  const router = Router();
+
+  router.get('/records/:kind', async (req, res) => {
+    const request = parseRequest(req, res, zone);
+    if (!request) return;
+    const { filter } = request;
+    const items = await db.run(
+      recordsInPeriod(db.db, request.kind, filter)
+        .skip(filter.offset)
+        .limit(filter.limit + 1)
+        .coerceTo('array'),
+    );
+    const more = items.length > filter.limit;
+    res.json({
+      items: more ? items.slice(0, filter.limit) : items,
+      offset: filter.offset,
+      limit: filter.limit,
+      nextOffset: more ? filter.offset + filter.limit : null,
+    });
+  });
+
+  router.get('/export/:kind', requireRole('analyst'), async (req, res) => {
+    const format = req.query.format ?? 'csv';
+    if (format !== 'csv' && format !== 'xlsx') {
+      res.status(400).json({ error: 'bad_request', message: 'format: must be csv or xlsx' });
+      return;
+    }
+    const request = parseRequest(req, res, zone);
+    if (!request) return;
+    const { kind, filter } = request;
+    const cursor = await db.run(recordsInPeriod(db.db, kind, filter));
+    const name = `quoteflow-${kind}-${filter.from.slice(0, 10)}-${filter.to.slice(0, 10)}.${format}`;
+    res.attachment(name);
+    res.type(
+      format === 'csv'
+        ? 'text/csv; charset=utf-8'
+        : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const rows = cursorRows<Record<string, unknown>>(cursor);
+    const columns = recordColumns(kind, zone);
+    if (format === 'csv') await writeCsv(rows, columns, res, zone);
+    else await writeXlsx(rows, columns, res, { sheetName: kind, zone });
+    res.end();
+  });
+
+  router.get('/clusters/:id', async (req, res) => {
+    const id = req.params.id;
+    const cluster = await db.run(r.db(db.db).table('clusters').get(id));
+    if (!cluster) {
+      res.status(404).json({ error: 'not_found', message: 'no such demand' });
+      return;
+    }
+    const quotes = await db.run(
+      r
+        .db(db.db)
+        .table('quotes')
+        .getAll(id, { index: 'clusterId' })
+        .orderBy('quotedAt', 'id')
+        .coerceTo('array'),
+    );
+    const bookings = await db.run(
+      r
+        .db(db.db)
+        .table('bookings')
+        .getAll(id, { index: 'clusterId' })
+        .orderBy('bookedAt', 'id')
+        .coerceTo('array'),
+    );
+    res.json({ cluster, quotes, bookings });
+  });
+
+  return router;
+}

@@ -1,0 +1,168 @@
+import r from 'rethinkdb';
+import type { Namespace, Socket } from 'socket.io';
+import { backoffDelay, sleep } from '../../lib/backoff.js';
+import { errorMessage } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
+import type { KpiFilter } from '../kpi/kpi-filter.js';
+import { filterKey, kpiFilterSchema } from '../kpi/kpi-filter.js';
+import type { RollupDoc } from '../kpi/rollup-doc.js';
+import { LiveState } from './live-state.js';
+
+export interface LiveKpisOptions {
+  db: RethinkdbClient;
+  namespace: Namespace;
+  zone: string;
+  logger: Logger;
+  /** How many minutes the per-minute charts show. */
+  windowMinutes: number;
+  /** How often changed rooms are pushed to. */
+  pushIntervalMs: number;
+  clock?: () => Date;
+}
+
+/** The top of any index range; missing from the driver's typings. */
+const MAXVAL = (r as unknown as { maxval: unknown }).maxval;
+
+interface Change {
+  new_val: RollupDoc | null;
+  old_val: RollupDoc | null;
+}
+
+/**
+ * Live KPIs over Socket.IO. One changefeed on `rollups` per dashboard process, whatever the number
+ * of browsers: its changes update one in-memory state, and every filter in use is one room that
+ * gets a fresh snapshot when something changed (at most every pushIntervalMs). A changefeed cannot
+ * be resumed, so after any break the feed is opened again and the state re-read, the feed first so
+ * nothing written in between is missed; versions (applied offsets) keep the newest of the two.
+ */
+export class LiveKpis {
+  private readonly state: LiveState;
+  private readonly rooms = new Map<string, KpiFilter>();
+  private readonly clock: () => Date;
+  private feed: r.Cursor | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private closed = false;
+  private following: Promise<void> | undefined;
+  /** Ends the wait on the current feed (close() must not depend on the server answering). */
+  private stopWaiting: (() => void) | undefined;
+
+  constructor(private readonly options: LiveKpisOptions) {
+    this.state = new LiveState(options.zone, options.windowMinutes);
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  start(): void {
+    this.options.namespace.on('connection', (socket: Socket) => {
+      socket.on('subscribe', (input: unknown) => {
+        this.subscribe(socket, input);
+      });
+    });
+    this.following = this.follow();
+    this.timer = setInterval(() => {
+      this.push();
+    }, this.options.pushIntervalMs);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.stopWaiting?.();
+    // Not awaited: the connection's owner closes it anyway, and a server may never answer.
+    void this.feed?.close().catch(() => undefined);
+    await this.following;
+  }
+
+  /** A call, not a field read: the compiler must not assume it unchanged across awaits. */
+  private isClosed(): boolean {
+    return this.closed;
+  }
+
+  private subscribe(socket: Socket, input: unknown): void {
+    const parsed = kpiFilterSchema.safeParse(input ?? {});
+    if (!parsed.success) {
+      socket.emit('kpis:error', { message: 'filter: unknown or invalid keys' });
+      return;
+    }
+    const room = `kpis:${filterKey(parsed.data)}`;
+    for (const joined of socket.rooms) if (joined.startsWith('kpis:')) void socket.leave(joined);
+    void socket.join(room);
+    this.rooms.set(room, parsed.data);
+    socket.emit('kpis', this.state.snapshot(parsed.data, this.clock()));
+  }
+
+  private push(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const now = this.clock();
+    this.state.prune(now);
+    for (const [room, filter] of this.rooms) {
+      if ((this.options.namespace.adapter.rooms.get(room)?.size ?? 0) === 0) {
+        this.rooms.delete(room);
+        continue;
+      }
+      this.options.namespace.to(room).emit('kpis', this.state.snapshot(filter, now));
+    }
+  }
+
+  private onChange(change: Change): void {
+    if (change.new_val) {
+      if (this.state.apply(change.new_val)) this.dirty = true;
+    } else if (change.old_val) {
+      this.state.remove(change.old_val.id);
+      this.dirty = true;
+    }
+  }
+
+  /** Opens the feed, reads the state, applies changes; again after every break, with backoff. */
+  private async follow(): Promise<void> {
+    const { db, logger } = this.options;
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        const table = r.db(db.db).table('rollups');
+        const connection = await db.connection();
+        const feed = await table.changes().run(connection);
+        this.feed = feed;
+        const buffered: Change[] = [];
+        let reading = true;
+        const ended = new Promise<void>((resolve) => {
+          this.stopWaiting = resolve;
+          feed.each(
+            (error: Error | null, change: Change) => {
+              if (error) {
+                if (!this.isClosed())
+                  logger.warn({ err: errorMessage(error) }, 'rollups changefeed broke; reopening');
+                resolve();
+                return false;
+              }
+              if (reading) buffered.push(change);
+              else this.onChange(change);
+              return true;
+            },
+            () => {
+              resolve();
+            },
+          );
+        });
+        const { minutesFrom, todayFrom } = this.state.bounds(this.clock());
+        const current = (await db.run(
+          table
+            .between(['minute', minutesFrom], ['minute', MAXVAL], { index: 'granularity_start' })
+            .union(table.between(['day', todayFrom], ['day', MAXVAL], { index: 'granularity_start' }))
+            .coerceTo('array'),
+        )) as RollupDoc[];
+        for (const doc of current) this.state.apply(doc);
+        reading = false;
+        for (const change of buffered) this.onChange(change);
+        this.dirty = true;
+        attempt = 0;
+        await ended;
+      } catch (error) {
+        if (this.isClosed()) return;
+        logger.warn({ err: errorMessage(error) }, 'cannot follow rollups; retrying');
+      }
+      if (!this.isClosed()) await sleep(backoffDelay(attempt, 250, 10_000));
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/** Calls to the dashboard's own REST API with the session cookie, and the CSRF token for changes. */
+let csrfToken: string | undefined;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  if (response.status === 401) {
+    window.location.assign(
+      `/login?next=${encodeURIComponent(window.location.pathname + window.location.hash)}`,
+    );
+  }
+  const body = (await response.json()) as T & { message?: string };
+  if (!response.ok) throw new ApiError(response.status, body.message ?? `HTTP ${response.status}`);
+  return body;
+}
+
+export async function me(): Promise<{ user: { email: string; name: string; role: string } }> {
+  const answer = await getJson<{ user: { email: string; name: string; role: string }; csrfToken?: string }>(
+    '/api/v1/me',
+  );
+  csrfToken = answer.csrfToken;
+  return answer;
+}
+
+export function csrf(): string {
+  return csrfToken ?? '';
+}
+
+/** A query string from the non-empty values. */
+export function query(values: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values))
+    if (value !== undefined && value !== '') params.set(key, value);
+  return params.toString();
+}
