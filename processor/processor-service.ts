@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { Counter, Histogram } from 'prom-client';
 import type { KafkaConfig, ProcessorConfig } from '../lib/config/schema.js';
-import { QuoteflowError } from '../lib/errors.js';
+import { QuoteflowError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { METRIC_PREFIX } from '../lib/metrics.js';
 import { coPartitionAssigner } from './co-partition-assigner.js';
@@ -180,6 +180,11 @@ export class ProcessorService {
         ]),
       );
       this.observe(batch.topic, batch.messages, applied, dlq.length);
+      await this.reportStatus(batch.topic, batch.partition, batch.lastOffset(), {
+        applied,
+        unchanged: batch.messages.length - applied - dlq.length,
+        dlq: dlq.length,
+      });
       this.options.onCommitted?.({
         topic: batch.topic,
         partition: batch.partition,
@@ -213,6 +218,31 @@ export class ProcessorService {
     }
     this.slots.set(slotId, slot);
     return slot;
+  }
+
+  /** Status for the dashboard's pipeline view; a failure here is logged, never fatal. */
+  private async reportStatus(
+    topic: string,
+    partition: number,
+    lastOffset: string,
+    counts: { applied: number; unchanged: number; dlq: number },
+  ): Promise<void> {
+    try {
+      await this.options.store.reportStatus({
+        id: `processor:${topic}:${partition}`,
+        component: 'processor',
+        topic,
+        partition,
+        lastOffset,
+        ...counts,
+        updatedAt: new Date().toISOString(),
+      });
+    } catch (error) {
+      this.options.logger.warn(
+        { topic, partition, err: errorMessage(error) },
+        'could not write pipeline status',
+      );
+    }
   }
 
   private async sendToDlq(entries: readonly DlqEntry[]): Promise<void> {

@@ -6,6 +6,21 @@ import type { BookingDoc, Journal, QuoteDoc, RollupWrite, TombstoneDoc } from '.
 
 const CHUNK = 200;
 
+export interface ProcessorStatus {
+  /** `processor:<topic>:<partition>`. */
+  id: string;
+  component: 'processor';
+  topic: string;
+  partition: number;
+  /** Offset of the last message written and committed. */
+  lastOffset: string;
+  /** Messages of the last batch: changed the state, unchanged (replays, older versions), to the DLQ. */
+  applied: number;
+  unchanged: number;
+  dlq: number;
+  updatedAt: string;
+}
+
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -71,6 +86,11 @@ export class ProcessorStore {
   async readJournal(id: string): Promise<Journal | null> {
     const journal = await this.client.run(r.db(this.client.db).table('processor_journal').get<Journal>(id));
     return journal ?? null;
+  }
+
+  /** What the dashboard's pipeline view shows for one processor topic-partition (`pipeline_status`). */
+  async reportStatus(status: ProcessorStatus): Promise<void> {
+    await this.client.run(this.table('pipeline_status').insert(status, { conflict: 'replace' }));
   }
 
   async writeJournal(journal: Journal): Promise<void> {

@@ -72,6 +72,11 @@ describe('quoteflow processor (real Kafka and ReQL server)', function () {
       expect(minuteEvents.map((doc) => doc.counts.events).sort()).to.deep.equal([1, 2]);
       const visitors = await harness.table<{ granularity: string }>('visitors');
       expect(visitors.filter((doc) => doc.granularity === 'minute')).to.have.length(2);
+      const status = await harness.table<{ id: string; component: string; topic: string }>('pipeline_status');
+      expect(new Set(status.map((doc) => doc.topic))).to.deep.equal(
+        new Set([harness.topics.quotes.name, harness.topics.bookings.name, harness.topics.events.name]),
+      );
+      expect(status.every((doc) => doc.component === 'processor')).to.equal(true);
       await harness.stop(child, 'SIGTERM');
       expect(child.exitCode).to.equal(0);
 
