@@ -10,3 +10,5 @@ echo "== bench/connectors"
 npx tsx bench/connectors.ts
 echo "== bench/dashboard"
 npx tsx bench/dashboard.ts
+echo "== bench/processor"
+npx tsx bench/processor.ts

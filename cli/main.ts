@@ -5,6 +5,10 @@ import { registerConfigCommands } from './commands/config-check.js';
 import { registerConnectorsCommand } from './commands/connectors.js';
 import { registerCollectorCommand } from './commands/collector.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerResolveCommand } from './commands/resolve.js';
+import { registerProcessorCommand } from './commands/processor.js';
+import { registerCheckCommand } from './commands/check.js';
+import { registerReprocessCommand } from './commands/reprocess.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerUserCommands } from './commands/user.js';
 import { runCommand } from './run-command.js';
@@ -21,6 +25,10 @@ const program = new Command('quoteflow')
 
 registerConfigCommands(program);
 registerMigrateCommand(program);
+registerResolveCommand(program);
+registerProcessorCommand(program);
+registerCheckCommand(program);
+registerReprocessCommand(program);
 registerDashboardCommand(program);
 registerUserCommands(program);
 registerConnectorsCommand(program);

@@ -232,6 +232,19 @@ export const sourceSchema = z
     }
   });
 
+export const processorSchema = z
+  .strictObject({
+    /** Kafka consumer group of all processor instances; they share the partitions. */
+    groupId: z.string().min(1).default('quoteflow-processor'),
+    /** Port of the /metrics and /health endpoint; 0 turns it off. */
+    metricsPort: z.int().min(0).max(65535).default(9466),
+    /** A member that sends no heartbeat for this long loses its partitions to the others. */
+    sessionTimeoutMs: z.int().min(6000).default(30_000),
+    /** Upper bound of the bytes fetched per partition at once (kafkajs maxBytesPerPartition). */
+    maxBytesPerPartition: z.int().min(1024).default(1_048_576),
+  })
+  .prefault({});
+
 export const dashboardSchema = z
   .strictObject({
     host: z.string().min(1).default('0.0.0.0'),
@@ -395,6 +408,7 @@ export const configSchema = z.strictObject({
   log: logSchema,
   kpi: kpiSchema,
   resolution: resolutionSchema,
+  processor: processorSchema,
   dashboard: dashboardSchema,
   connectors: connectorsSchema,
   sources: z
@@ -419,6 +433,7 @@ export type RethinkdbConfig = Config['rethinkdb'];
 export type RedisConfig = Config['redis'];
 export type ResolutionConfig = Config['resolution'];
 export type SourceConfig = Config['sources'][number];
+export type ProcessorConfig = Config['processor'];
 export type DashboardConfig = Config['dashboard'];
 export type ConnectorsConfig = Config['connectors'];
 export type CollectorConfig = Config['collector'];

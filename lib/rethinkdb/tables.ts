@@ -23,6 +23,8 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'clusterId', fields: 'clusterId' },
       { name: 'source_brokerQuoteRef', fields: ['source', 'brokerQuoteRef'] },
       { name: 'stations', fields: ['pickup.station', 'dropoff.station'] },
+      // processor: the records of one partition, loaded when it is assigned.
+      { name: 'partition', fields: 'partition' },
     ],
   },
   {
@@ -32,6 +34,7 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'quoteId', fields: 'quoteId' },
       { name: 'clusterId', fields: 'clusterId' },
       { name: 'source_quoteRef', fields: ['source', 'quoteRef'] },
+      { name: 'partition', fields: 'partition' },
     ],
   },
   {
@@ -39,6 +42,7 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [
       { name: 'firstQuotedAt', fields: 'firstQuotedAt' },
       { name: 'quoteIds', fields: 'quoteIds', multi: true },
+      { name: 'partition', fields: 'partition' },
     ],
   },
   {
@@ -46,6 +50,9 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [
       { name: 'receivedAt', fields: 'receivedAt' },
       { name: 'type_name', fields: ['type', 'name'] },
+      // The web funnel: events that carry properties.quoteRef / properties.bookingRef.
+      { name: 'quoteRef', fields: 'quoteRef' },
+      { name: 'bookingRef', fields: 'bookingRef' },
     ],
   },
   {
@@ -72,5 +79,14 @@ export const TABLES: readonly TableSpec[] = [
     name: 'links',
     primaryKey: 'code',
     indexes: [{ name: 'project', fields: 'project' }],
+  },
+  // processor: deleted records' last versions, so an older upsert arriving later cannot revive them.
+  { name: 'tombstones', indexes: [{ name: 'partition', fields: 'partition' }] },
+  // processor: the last batch of each partition, written before it is applied (re-applied on assignment).
+  { name: 'processor_journal', indexes: [] },
+  // processor: one document per visitor, bucket and project; a bucket's unique visitors is their count.
+  {
+    name: 'visitors',
+    indexes: [{ name: 'granularity_start_project', fields: ['granularity', 'start', 'project'] }],
   },
 ];

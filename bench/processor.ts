@@ -1,0 +1,224 @@
+/**
+ * Processor benchmark (run, never asserted): `npx tsx bench/processor.ts [--quotes N] [--stream N]`.
+ *
+ * 1. `quoteflow resolve` (resolveFiles) over a generated file of N quotes with their bookings,
+ *    against reading and JSON-parsing the same files (the floor any resolver pays).
+ * 2. The streaming path (ProcessorService → RethinkDB) over records in Kafka, against Kafka
+ *    consumption alone (a consumer group reading and JSON-parsing the same messages).
+ * 3. Kafka-to-RethinkDB latency (message timestamp → batch written and committed), p50/p99, for a
+ *    trickle of records produced while the processor is caught up.
+ *
+ * The ReQL server of the development machines is reqlite, an in-memory emulator written in
+ * JavaScript on the same 2 cores: store-bound figures say little about RethinkDB itself.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Registry } from 'prom-client';
+import r from 'rethinkdb';
+import { parseConfig } from '../lib/config/load-config.js';
+import { createKafka } from '../lib/kafka/kafka-client.js';
+import { ensureTopics, standardTopics } from '../lib/kafka/topics.js';
+import { migrate } from '../lib/rethinkdb/migrate.js';
+import { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
+import { TABLES } from '../lib/rethinkdb/tables.js';
+import { normaliseStation } from '../processor/core/normalise.js';
+import { resolutionRules } from '../processor/core/rules.js';
+import { ProcessorService } from '../processor/processor-service.js';
+import { resolveFiles } from '../processor/resolve-files.js';
+import { ProcessorStore } from '../processor/store/processor-store.js';
+import { services, uniqueName } from '../test/support/services.js';
+import { silentLogger } from '../test/support/silent-logger.js';
+import { generateWorkload } from '../test/support/trip-workload.js';
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+const QUOTES = argument('quotes', 200_000);
+const STREAM = argument('stream', 20_000);
+const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
+
+async function benchResolve(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'qf-bench-'));
+  try {
+    const quotes = join(dir, 'quotes.ndjson');
+    const bookings = join(dir, 'bookings.ndjson');
+    const files = { quote: createWriteStream(quotes), booking: createWriteStream(bookings) };
+    const records = generateWorkload({ quotes: QUOTES, seed: 1 });
+    for (const record of records) {
+      if (!files[record.kind].write(`${JSON.stringify(record)}\n`)) await once(files[record.kind], 'drain');
+    }
+    for (const file of Object.values(files)) file.end();
+    await Promise.all(Object.values(files).map((file) => once(file, 'finish')));
+    const count = records.length;
+    records.length = 0;
+
+    let started = performance.now();
+    let parsed = 0;
+    for (const file of [quotes, bookings]) {
+      for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+        if (line !== '' && JSON.parse(line) !== null) parsed++;
+      }
+    }
+    const baselineMs = performance.now() - started;
+
+    started = performance.now();
+    const rules = resolutionRules(parseConfig('', {}).config.resolution);
+    const result = await resolveFiles({ quotes, bookings, out: join(dir, 'out.ndjson'), rules });
+    const resolveMs = performance.now() - started;
+    console.log(
+      `resolve: ${QUOTES} quotes, ${count} records (${result.lines} live) in ${(resolveMs / 1000).toFixed(1)} s`,
+    );
+    console.log(`  read + JSON.parse only (baseline): ${rate(parsed, baselineMs)} records/s`);
+    console.log(`  quoteflow resolve:                 ${rate(result.records, resolveMs)} records/s`);
+    console.log(`  ratio resolve / baseline: ${(baselineMs / resolveMs).toFixed(3)}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchStreaming(): Promise<void> {
+  const prefix = uniqueName('qf.bench.proc');
+  const env = {
+    QF_KAFKA_BROKERS: services.kafkaBrokers.join(','),
+    QF_KAFKA_TOPICS_QUOTES_NAME: `${prefix}.quotes`,
+    QF_KAFKA_TOPICS_QUOTES_PARTITIONS: '3',
+    QF_KAFKA_TOPICS_BOOKINGS_NAME: `${prefix}.bookings`,
+    QF_KAFKA_TOPICS_BOOKINGS_PARTITIONS: '3',
+    QF_KAFKA_TOPICS_EVENTS_NAME: `${prefix}.events`,
+    QF_KAFKA_TOPICS_DLQ_NAME: `${prefix}.dlq`,
+    QF_RETHINKDB_URL: `${services.rethinkdbUrl.replace(/\/[^/]*$/, '')}/${uniqueName('qf_bench')}`,
+  };
+  const { config } = parseConfig('', env);
+  const kafka = createKafka(config.kafka, silentLogger);
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true });
+  const client = RethinkdbClient.fromConfig(config.rethinkdb, silentLogger, 10_000);
+  await admin.connect();
+  await producer.connect();
+  try {
+    await ensureTopics(admin, standardTopics(config.kafka), silentLogger);
+    await migrate(client, TABLES, silentLogger);
+    const records = generateWorkload({ quotes: STREAM, seed: 2 });
+    const send = async (batch: typeof records) => {
+      const messages = {
+        quote: [] as { key: string; value: string }[],
+        booking: [] as { key: string; value: string }[],
+      };
+      const keys = new Map<string, string>();
+      for (const record of batch) {
+        if (record.op === 'upsert') {
+          keys.set(
+            record.id,
+            `${normaliseStation(record.pickup.station)}|${normaliseStation(record.dropoff.station)}`,
+          );
+        }
+        messages[record.kind].push({ key: keys.get(record.id) ?? record.id, value: JSON.stringify(record) });
+      }
+      await producer.send({ topic: config.kafka.topics.quotes.name, acks: -1, messages: messages.quote });
+      await producer.send({ topic: config.kafka.topics.bookings.name, acks: -1, messages: messages.booking });
+    };
+    for (let i = 0; i < records.length; i += 5000) await send(records.slice(i, i + 5000));
+    const total = records.length;
+
+    // Baseline: Kafka consumption alone.
+    const consumer = kafka.consumer({ groupId: uniqueName('qf-bench-bare') });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [config.kafka.topics.quotes.name, config.kafka.topics.bookings.name],
+      fromBeginning: true,
+    });
+    let consumed = 0;
+    let bareStart = 0;
+    const bareDone = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachBatch: ({ batch }) => {
+          bareStart ||= performance.now();
+          for (const message of batch.messages)
+            if (JSON.parse(message.value?.toString() ?? 'null') !== null) consumed++;
+          if (consumed >= total) resolve();
+          return Promise.resolve();
+        },
+      });
+    });
+    await bareDone;
+    const bareMs = performance.now() - bareStart;
+    await consumer.disconnect();
+
+    // The streaming path, in this process.
+    let committed = 0;
+    let streamStart = 0;
+    const trickle: number[] = [];
+    const measuring = { on: false };
+    let onCaughtUp: () => void = () => undefined;
+    const caughtUp = new Promise<void>((resolve) => {
+      onCaughtUp = resolve;
+    });
+    const registry = new Registry();
+    const service = new ProcessorService({
+      registry,
+      kafka,
+      store: new ProcessorStore(client),
+      logger: silentLogger,
+      topics: config.kafka.topics,
+      processor: { ...config.processor, groupId: uniqueName('qf-bench-proc') },
+      rules: resolutionRules(config.resolution),
+      kpiTimeZone: config.kpi.timezone,
+      onCommitted: ({ timestamps }) => {
+        streamStart ||= performance.now();
+        committed += timestamps.length;
+        if (measuring.on) for (const timestamp of timestamps) trickle.push(Date.now() - timestamp);
+        if (committed >= total) onCaughtUp();
+      },
+    });
+    const processStart = performance.now();
+    await service.start();
+    await caughtUp;
+    const streamMs = performance.now() - (streamStart || processStart);
+
+    // Latency of a trickle produced while caught up: 20 sends of 25 records, 100 ms apart.
+    measuring.on = true;
+    const extra = generateWorkload({ quotes: 400, seed: 3 });
+    for (let i = 0; i < extra.length; i += 25) {
+      await send(extra.slice(i, i + 25));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const deadline = Date.now() + 60_000;
+    while (trickle.length < extra.length && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    await service.stop();
+    const sorted = [...trickle].sort((a, b) => a - b);
+    const percentile = (p: number) =>
+      sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+    const steps = (await registry.getSingleMetric('quoteflow_processor_step_seconds')?.get())?.values ?? [];
+    const stepSums = steps
+      .filter((value) => (value as { metricName?: string }).metricName?.endsWith('_sum'))
+      .map((value) => `${String(value.labels.step)} ${value.value.toFixed(2)} s`);
+    console.log(`streaming: ${total} records on 3+3 partitions`);
+    console.log(`  time per pipeline step: ${stepSums.join(', ')}`);
+    console.log(`  Kafka consumption alone (baseline): ${rate(consumed, bareMs)} records/s`);
+    console.log(`  processor → RethinkDB (reqlite):     ${rate(committed, streamMs)} records/s`);
+    console.log(`  ratio streaming / baseline: ${(bareMs / streamMs).toFixed(3)}`);
+    console.log(
+      `  Kafka → RethinkDB latency over ${trickle.length} trickled records: p50 ${percentile(50)} ms, p99 ${percentile(99)} ms`,
+    );
+  } finally {
+    await producer.disconnect();
+    await admin
+      .deleteTopics({ topics: Object.values(config.kafka.topics).map((topic) => topic.name) })
+      .catch(() => undefined);
+    await admin.disconnect();
+    await client.run(r.dbDrop(client.db)).catch(() => undefined);
+    await client.close();
+  }
+}
+
+await benchResolve();
+await benchStreaming();

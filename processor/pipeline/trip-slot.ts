@@ -1,0 +1,169 @@
+import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
+import { validateRecord } from '../../lib/records/validate-record.js';
+import { supersedes } from '../core/cdc.js';
+import type { BucketClock } from '../core/kpi/buckets.js';
+import { batchDelta } from '../core/kpi/contributions.js';
+import { RollupDelta } from '../core/kpi/rollup-delta.js';
+import { describeIssues } from '../core/parse-trip-record.js';
+import { Resolver } from '../core/resolver.js';
+import type { TripChange } from '../core/resolver.js';
+import type { ResolutionRules } from '../core/rules.js';
+import { toTripChange } from '../core/trip-change.js';
+import type { BatchChanges } from '../core/views.js';
+import type { BookingDoc, Journal, QuoteDoc, TombstoneDoc } from '../store/documents.js';
+import { bookingDoc, clusterDoc, emptyJournal, quoteDoc, tombstoneId } from '../store/documents.js';
+import type { DlqEntry, InboundBatch } from './messages.js';
+import { dlqEntry, parseJson } from './messages.js';
+import type { StepTimer } from './step-timer.js';
+
+export interface TripSlotContext {
+  rules: ResolutionRules;
+  clock: BucketClock;
+  timer: StepTimer;
+}
+
+export interface TripBatchResult {
+  journal: Journal;
+  dlq: DlqEntry[];
+  /** Records that changed the state; the rest were replays or older versions. */
+  applied: number;
+}
+
+/**
+ * The quotes and bookings of one partition number (partition N of qf.quotes and of qf.bookings,
+ * keyed alike) and their resolution state. Built from the stored documents when the partition is
+ * assigned; each batch runs validate → cdc → normalise → resolve (duplicates and matches) → rollup
+ * and comes out as one journal of documents and rollup deltas to write.
+ */
+export class TripSlot {
+  readonly resolver: Resolver;
+  private readonly records = new Map<string, QuoteUpsert | BookingUpsert>();
+
+  constructor(
+    readonly partition: number,
+    private readonly context: TripSlotContext,
+  ) {
+    this.resolver = new Resolver(context.rules);
+  }
+
+  /** Restores stored state: live documents and tombstones (order does not matter). */
+  restore(
+    quotes: readonly QuoteDoc[],
+    bookings: readonly BookingDoc[],
+    tombstones: readonly TombstoneDoc[],
+  ): void {
+    for (const doc of [...quotes, ...bookings]) {
+      this.records.set(`${doc.kind}:${doc.id}`, doc);
+      this.resolver.apply(toTripChange(doc, this.context.rules));
+    }
+    for (const stone of tombstones) {
+      this.resolver.apply({
+        kind: stone.kind,
+        id: stone.recordId,
+        version: stone.version,
+        record: null,
+      });
+    }
+  }
+
+  processBatch(batch: InboundBatch, kind: 'quote' | 'booking'): TripBatchResult {
+    const { timer } = this.context;
+    const dlq: DlqEntry[] = [];
+    const touched = new Map<string, TripChange>();
+    let applied = 0;
+    this.resolver.beginBatch();
+    for (const message of batch.messages) {
+      const valid = timer.time('validate', () => {
+        const parsed = parseJson(message);
+        if (!parsed.ok) return parsed;
+        const validation = validateRecord(parsed.value);
+        if (!validation.ok) return { ok: false as const, reason: describeIssues(validation.issues) };
+        const record = validation.record;
+        if (record.kind !== kind)
+          return { ok: false as const, reason: `kind: must be "${kind}" on ${batch.topic}` };
+        return { ok: true as const, record };
+      });
+      if (!valid.ok) {
+        dlq.push(dlqEntry(batch, message, valid.reason));
+        continue;
+      }
+      const record = valid.record;
+      const fresh = timer.time('cdc', () =>
+        supersedes(
+          { version: record.version, deleted: record.op === 'delete' },
+          this.resolver.mark(kind, record.id),
+        ),
+      );
+      if (!fresh) continue;
+      let change: TripChange;
+      try {
+        change = timer.time('normalise', () => toTripChange(record, this.context.rules));
+      } catch (error) {
+        dlq.push(dlqEntry(batch, message, error instanceof Error ? error.message : String(error)));
+        continue;
+      }
+      timer.time('resolve', () => this.resolver.apply(change));
+      applied++;
+      touched.set(`${kind}:${record.id}`, change);
+      const key = `${kind}:${record.id}`;
+      if (record.op === 'upsert') this.records.set(key, record);
+      else this.records.delete(key);
+    }
+    const changes = this.resolver.endBatch();
+    const last = batch.messages.at(-1)?.offset ?? '-1';
+    const journal = emptyJournal(
+      `trip:${this.partition}`,
+      `${batch.topic}:${batch.partition}`,
+      Number(last),
+      this.partition,
+    );
+    timer.time('rollup', () => {
+      const delta = batchDelta(new RollupDelta(), this.context.clock, changes);
+      journal.rollups = [...delta.entries].map(([id, entry]) => ({
+        id,
+        key: entry.key,
+        counts: Object.fromEntries(entry.counts),
+      }));
+    });
+    this.fillDocuments(journal, changes, touched);
+    return { journal, dlq, applied };
+  }
+
+  private fillDocuments(
+    journal: Journal,
+    changes: BatchChanges,
+    touched: ReadonlyMap<string, TripChange>,
+  ): void {
+    const { partition } = this;
+    for (const [id, { before, after }] of changes.quotes) {
+      const record = this.records.get(`quote:${id}`);
+      if (after && record?.kind === 'quote') journal.quotes.put.push(quoteDoc(record, after, partition));
+      else if (before) journal.quotes.remove.push(id);
+    }
+    for (const [id, { before, after }] of changes.bookings) {
+      const record = this.records.get(`booking:${id}`);
+      if (after && record?.kind === 'booking')
+        journal.bookings.put.push(bookingDoc(record, after, partition));
+      else if (before) journal.bookings.remove.push(id);
+    }
+    const kept = new Set(changes.clusters.after.map((view) => view.id));
+    journal.clusters.put = changes.clusters.after.map((view) => clusterDoc(view, partition));
+    journal.clusters.remove = [...new Set(changes.clusters.before.map((view) => view.id))].filter(
+      (id) => !kept.has(id),
+    );
+    for (const change of touched.values()) {
+      const id = tombstoneId(change.kind, change.id, partition);
+      if (change.record === null) {
+        journal.tombstones.put.push({
+          id,
+          partition,
+          kind: change.kind,
+          recordId: change.id,
+          version: change.version,
+        });
+      } else {
+        journal.tombstones.remove.push(id);
+      }
+    }
+  }
+}
