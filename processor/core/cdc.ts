@@ -9,9 +9,10 @@ export interface VersionMark {
 
 /**
  * CDC semantics: the highest version wins whatever the arrival order, and a version already seen
- * is a replay that changes nothing. At one version a delete outranks an upsert (a connector may
- * send the removal of a row under its old key with the version that moved it), so the outcome does
- * not depend on which of the two arrives first.
+ * is a replay that changes nothing. At one version an upsert outranks a delete: a connector sends
+ * the removal of a row under its old key (old stations) with the version that moved it, followed by
+ * the row under its new key. When both keys land in one partition, the upsert must survive the
+ * removal; a real delete always comes with a version of its own. Either order gives one outcome.
  */
 export function supersedes(incoming: VersionMark, current: VersionMark | undefined): boolean {
   if (current === undefined) return true;
@@ -20,5 +21,5 @@ export function supersedes(incoming: VersionMark, current: VersionMark | undefin
       ? incoming.version - current.version
       : compareVersions(incoming.version, current.version);
   if (order !== 0) return order > 0;
-  return incoming.deleted && !current.deleted;
+  return !incoming.deleted && current.deleted;
 }

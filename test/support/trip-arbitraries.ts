@@ -123,14 +123,14 @@ export const history: fc.Arbitrary<History> = fc
       );
   });
 
-/** The live records at the end: per id the highest version (a delete outranks an upsert of equal version). */
+/** The live records at the end: per id the highest version (an upsert outranks a delete of equal version). */
 export function finalLiveRecords(records: readonly TripRecord[]): TripRecord[] {
   const winners = new Map<string, TripRecord>();
   for (const record of records) {
     const key = `${record.kind}:${record.id}`;
     const current = winners.get(key);
     const order = current ? compareVersions(record.version, current.version) : 1;
-    if (order > 0 || (order === 0 && record.op === 'delete')) winners.set(key, record);
+    if (order > 0 || (order === 0 && record.op === 'upsert')) winners.set(key, record);
   }
   return [...winners.values()]
     .filter((record) => record.op === 'upsert')
