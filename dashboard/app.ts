@@ -8,6 +8,7 @@ import type { DashboardConfig } from '../lib/config/schema.js';
 import type { Logger } from '../lib/logger.js';
 import { packageInfo } from '../lib/package-info.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
+import type { ResolutionRules } from '../processor/core/rules.js';
 import type { UserStore } from './auth/user-store.js';
 import { apiRoutes } from './http/api-routes.js';
 import { authenticate } from './http/authenticate.js';
@@ -30,6 +31,8 @@ export interface DashboardAppOptions {
   db: RethinkdbClient;
   /** The KPI time zone: exports show times as its wall clock. */
   zone: string;
+  /** The processor's resolution rules, to explain demands. */
+  rules: ResolutionRules;
   /** The newest qf.dlq records for the pipeline view; absent where the dashboard reads no Kafka. */
   dlq?: DlqMirror | undefined;
   /** The session middleware (createSessionMiddleware), shared with the Socket.IO handshake. */
@@ -94,7 +97,7 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use('/api/v1', apiRoutes(users));
-  app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone }));
+  app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone, rules: options.rules }));
   app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
   app.use('/api/v1', pipelineRoutes({ db: options.db, dlq: options.dlq }));
   app.use((_req, res) => {

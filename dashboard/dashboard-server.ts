@@ -8,6 +8,7 @@ import { QuoteflowError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
 import { createDashboardApp } from './app.js';
+import type { ResolutionRules } from '../processor/core/rules.js';
 import type { UserStore } from './auth/user-store.js';
 import { createSessionMiddleware } from './http/session-middleware.js';
 import { LiveKpis } from './live/live-kpis.js';
@@ -22,6 +23,7 @@ export interface DashboardServerOptions {
   metrics: Registry;
   db: RethinkdbClient;
   zone: string;
+  rules: ResolutionRules;
   dlq?: DlqMirror | undefined;
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
+import { resolutionRules } from '../../processor/core/rules.js';
 import { DlqMirror } from '../../dashboard/pipeline/dlq-mirror.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
 import { createRedis } from '../../lib/redis.js';
@@ -44,6 +45,7 @@ export function registerDashboardCommand(program: Command): void {
         metrics: createMetricsRegistry('dashboard'),
         db,
         zone: config.kpi.timezone,
+        rules: resolutionRules(config.resolution, config.sources),
         dlq,
       });
       await bootstrapAdmin(users, config.dashboard.admin, logger);

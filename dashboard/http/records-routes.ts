@@ -14,9 +14,14 @@ import { isRecordKind } from '../queries/record-kinds.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
 import { recordsInPeriod } from '../queries/records-query.js';
 import { requireRole } from './authenticate.js';
+import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
+import type { ResolutionRules } from '../../processor/core/rules.js';
+import { bookingRule, demandPairs } from '../queries/demand-explanation.js';
 
 export interface RecordsRoutesOptions {
   db: RethinkdbClient;
+  /** The processor's resolution rules, to explain a demand with the code that formed it. */
+  rules: ResolutionRules;
   /** Exports show times as this zone's wall clock (the KPI time zone). */
   zone: string;
 }
@@ -44,7 +49,7 @@ function parseRequest(
 }
 
 /** `/api/v1/records/:kind` (pages of records) and `/api/v1/export/:kind?format=csv|xlsx` (whole periods). */
-export function recordsRoutes({ db, zone }: RecordsRoutesOptions): Router {
+export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router {
   const router = Router();
 
   router.get('/records/:kind', async (req, res) => {
@@ -97,23 +102,28 @@ export function recordsRoutes({ db, zone }: RecordsRoutesOptions): Router {
       res.status(404).json({ error: 'not_found', message: 'no such demand' });
       return;
     }
-    const quotes = await db.run(
+    const quotes = (await db.run(
       r
         .db(db.db)
         .table('quotes')
         .getAll(id, { index: 'clusterId' })
         .orderBy('quotedAt', 'id')
         .coerceTo('array'),
-    );
-    const bookings = await db.run(
+    )) as QuoteUpsert[];
+    const bookings = (await db.run(
       r
         .db(db.db)
         .table('bookings')
         .getAll(id, { index: 'clusterId' })
         .orderBy('bookedAt', 'id')
         .coerceTo('array'),
-    );
-    res.json({ cluster, quotes, bookings });
+    )) as (BookingUpsert & { quoteId?: string | null })[];
+    res.json({
+      cluster,
+      quotes,
+      bookings: bookings.map((booking) => ({ ...booking, matchedBy: bookingRule(booking, quotes) })),
+      pairs: demandPairs(quotes, rules),
+    });
   });
 
   return router;

@@ -2,6 +2,7 @@ import type { RecordVersion } from '../../lib/records/version.js';
 import { compareVersions } from '../../lib/records/version.js';
 import type { VersionMark } from './cdc.js';
 import { supersedes } from './cdc.js';
+import { isDuplicatePair } from './duplicate-rule.js';
 import { MultiMap, SlotIndex } from './multi-map.js';
 import type { ResolutionRules } from './rules.js';
 import { blockWidthMs } from './rules.js';
@@ -306,14 +307,7 @@ export class Resolver {
   }
 
   private isDuplicate(a: NormalisedQuote, b: NormalisedQuote): boolean {
-    const { rules } = this;
-    return (
-      sameStations(a, b) &&
-      sameCustomer(a, b) &&
-      Math.abs(a.pickupAt - b.pickupAt) <= rules.duplicatePickupToleranceMs &&
-      Math.abs(a.dropoffAt - b.dropoffAt) <= rules.duplicateDropoffToleranceMs &&
-      Math.abs(a.quotedAt - b.quotedAt) <= rules.duplicateQuotedWithinMs
-    );
+    return isDuplicatePair(a, b, this.rules);
   }
 
   private canMatch(booking: NormalisedBooking, quote: NormalisedQuote): boolean {

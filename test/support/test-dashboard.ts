@@ -9,6 +9,7 @@ import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { parseRethinkdbUrl } from '../../lib/rethinkdb/rethinkdb-url.js';
 import { TABLES } from '../../lib/rethinkdb/tables.js';
 import { createDashboardApp } from '../../dashboard/app.js';
+import { resolutionRules } from '../../processor/core/rules.js';
 import { UserStore } from '../../dashboard/auth/user-store.js';
 import { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { createSessionMiddleware } from '../../dashboard/http/session-middleware.js';
@@ -66,6 +67,7 @@ export class TestDashboard {
       metrics: createMetricsRegistry('dashboard'),
       db: this.rethink,
       zone: this.zone,
+      rules: resolutionRules(parseConfig('', {}).config.resolution),
       dlq: this.dlq,
     };
   }

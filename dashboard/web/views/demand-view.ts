@@ -20,15 +20,30 @@ const ROWS = [
   'channel',
 ];
 
-/** One demand: its quotes side by side (a column each), and the bookings it became. */
+interface Pair {
+  a: string;
+  b: string;
+  sameCustomerBy: string[];
+  pickupApartMinutes: number;
+  dropoffApartMinutes: number;
+  quotedApartHours: number;
+}
+
+const round = (value: number) => String(Math.round(value * 10) / 10);
+
+/**
+ * One demand: its quotes side by side (a column each), the rule that joined each pair (same
+ * customer by which key, how far apart the times are), and the bookings it became with the rule
+ * that matched them.
+ */
 export function demandView(root: HTMLElement, id: string): () => void {
   const message = el('p', { class: 'error', role: 'alert' });
   const content = el('div', {});
   root.append(el('h2', {}, `Demand ${id}`), message, content);
-  void getJson<{ cluster: Doc; quotes: Doc[]; bookings: Doc[] }>(
+  void getJson<{ cluster: Doc; quotes: Doc[]; bookings: Doc[]; pairs: Pair[] }>(
     `/api/v1/clusters/${encodeURIComponent(id)}`,
   ).then(
-    ({ quotes, bookings }) => {
+    ({ quotes, bookings, pairs }) => {
       content.replaceChildren(
         el('h3', {}, `${quotes.length} quote(s)`),
         el(
@@ -47,12 +62,47 @@ export function demandView(root: HTMLElement, id: string): () => void {
             ),
           ),
         ),
+        el('h3', {}, 'Why they are one demand'),
+        el(
+          'table',
+          { 'data-testid': 'demand-pairs' },
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ...[
+                'quotes',
+                'same customer by',
+                'pickup apart (min)',
+                'drop-off apart (min)',
+                'quoted apart (h)',
+              ].map((h) => el('th', {}, h)),
+            ),
+          ),
+          el(
+            'tbody',
+            {},
+            ...pairs.map((pair) =>
+              el(
+                'tr',
+                {},
+                el('td', {}, `${pair.a} ↔ ${pair.b}`),
+                el('td', {}, pair.sameCustomerBy.join(', ')),
+                el('td', {}, round(pair.pickupApartMinutes)),
+                el('td', {}, round(pair.dropoffApartMinutes)),
+                el('td', {}, round(pair.quotedApartHours)),
+              ),
+            ),
+          ),
+        ),
         el('h3', {}, bookings.length === 0 ? 'Not converted' : 'Bookings'),
         ...bookings.map((b) =>
           el(
             'p',
             {},
-            `${fieldText(b, 'id')}: ${fieldText(b, 'status')} on ${fieldText(b, 'bookedAt')}, quote ${fieldText(b, 'quoteId')}`,
+            `${fieldText(b, 'id')}: ${fieldText(b, 'status')} on ${fieldText(b, 'bookedAt')}, quote ${fieldText(b, 'quoteId')} (matched by ${fieldText(b, 'matchedBy')})`,
           ),
         ),
       );

@@ -167,6 +167,25 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
       const response = await viewer.request('GET', '/api/v1/clusters/rentalcars%3A0');
       expect(response.status).to.equal(200);
       expect((response.json?.quotes as { id: string }[]).length).to.equal(31);
+      // Same name (the emails differ), same stations, minutes apart: joined by the duplicate rule.
+      const pairs = response.json?.pairs as {
+        a: string;
+        b: string;
+        sameCustomerBy: string[];
+        quotedApartHours: number;
+      }[];
+      expect(pairs).to.deep.include({
+        a: 'rentalcars:0',
+        b: 'rentalcars:2',
+        duplicate: true,
+        sameCustomerBy: ['phone', 'name'],
+        sameStations: true,
+        pickupApartMinutes: 0,
+        dropoffApartMinutes: 0,
+        quotedApartHours: 2 / 60,
+      });
+      // Different pickup stations (BGY and MXP) are never one demand.
+      expect(pairs.some((pair) => pair.a === 'rentalcars:0' && pair.b === 'rentalcars:1')).to.equal(false);
       expect((await viewer.request('GET', '/api/v1/clusters/nope')).status).to.equal(404);
     });
   });
