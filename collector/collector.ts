@@ -22,6 +22,7 @@ import type { LinkCache } from './links/link-cache.js';
 import type { LinkStore } from './links/link-store.js';
 import { DurableSink } from './sink/durable-sink.js';
 import { KafkaRecordSender } from './sink/record-sender.js';
+import type { SpoolStats } from './spool/spool.js';
 import { Spool } from './spool/spool.js';
 
 export interface CollectorOptions {
@@ -155,6 +156,11 @@ export class Collector {
   }
 
   /** Stop accepting, answer what is under way, flush every accepted event to Kafka or the spool. */
+  /** The spool's size now, for the pipeline view. */
+  spoolStats(): SpoolStats {
+    return this.spool.stats();
+  }
+
   async close(): Promise<void> {
     const { logger } = this.context;
     await this.server.close();

@@ -19,6 +19,7 @@ import { loginRoutes } from './http/login-routes.js';
 import { pipelineRoutes } from './http/pipeline-routes.js';
 import { recordsRoutes } from './http/records-routes.js';
 import type { DlqMirror } from './pipeline/dlq-mirror.js';
+import type { HighWatermarks } from './pipeline/processor-lag.js';
 import { homePage } from './pages/home-page.js';
 import { STYLESHEET } from './pages/styles.js';
 
@@ -35,6 +36,8 @@ export interface DashboardAppOptions {
   rules: ResolutionRules;
   /** The newest qf.dlq records for the pipeline view; absent where the dashboard reads no Kafka. */
   dlq?: DlqMirror | undefined;
+  /** Kafka's end offsets, to show each processor partition's lag; absent: no lag column. */
+  highWatermarks?: HighWatermarks | undefined;
   /** The session middleware (createSessionMiddleware), shared with the Socket.IO handshake. */
   session: RequestHandler;
 }
@@ -99,7 +102,10 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.use('/api/v1', apiRoutes(users));
   app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone, rules: options.rules }));
   app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
-  app.use('/api/v1', pipelineRoutes({ db: options.db, dlq: options.dlq }));
+  app.use(
+    '/api/v1',
+    pipelineRoutes({ db: options.db, dlq: options.dlq, highWatermarks: options.highWatermarks }),
+  );
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });
   });

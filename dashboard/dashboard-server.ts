@@ -13,6 +13,7 @@ import type { UserStore } from './auth/user-store.js';
 import { createSessionMiddleware } from './http/session-middleware.js';
 import { LiveKpis } from './live/live-kpis.js';
 import type { DlqMirror } from './pipeline/dlq-mirror.js';
+import type { HighWatermarks } from './pipeline/processor-lag.js';
 import { socketAuth } from './live/socket-auth.js';
 
 export interface DashboardServerOptions {
@@ -25,6 +26,7 @@ export interface DashboardServerOptions {
   zone: string;
   rules: ResolutionRules;
   dlq?: DlqMirror | undefined;
+  highWatermarks?: HighWatermarks | undefined;
 }
 
 /**

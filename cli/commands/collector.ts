@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { Collector } from '../../collector/collector.js';
+import { reportCollectorStatus } from '../../collector/collector-status.js';
+import { commandContext } from '../command-context.js';
 import { LinkCache } from '../../collector/links/link-cache.js';
 import { LinkStore } from '../../collector/links/link-store.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
-import { createLogger } from '../../lib/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
 import { Shutdown } from '../../lib/shutdown.js';
-import { loadConfig } from '../../lib/config/load-config.js';
 
 /** `quoteflow collector`: HTTP event ingestion into Kafka with a durable local spool. */
 export function registerCollectorCommand(program: Command): void {
@@ -15,11 +15,7 @@ export function registerCollectorCommand(program: Command): void {
     .command('collector')
     .description('take events over HTTP into Kafka (qf.events), spooling to disk while Kafka is away')
     .action(async (_options: unknown, command: Command) => {
-      const { config: file } = command.optsWithGlobals<{ config?: string }>();
-      const loaded = await loadConfig({ file: file ?? process.env.QF_CONFIG, env: process.env });
-      const { config } = loaded;
-      const logger = createLogger({ level: config.log.level, name: 'collector' });
-      for (const warning of loaded.warnings) logger.warn(warning);
+      const { config, logger } = await commandContext(command, 'collector', { logToStdout: true });
       const kafka = createKafka(config.kafka, logger);
       const producer = kafka.producer({ allowAutoTopicCreation: false });
       const shutdown = new Shutdown({ logger }).install();
@@ -37,5 +33,12 @@ export function registerCollectorCommand(program: Command): void {
         logger,
       });
       shutdown.add('collector', () => collector.close());
+      const stopStatus = reportCollectorStatus({
+        db: rethinkdb,
+        stats: () => collector.spoolStats(),
+        intervalMs: 5000,
+        logger,
+      });
+      shutdown.add('status', stopStatus);
     });
 }

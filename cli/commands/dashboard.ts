@@ -28,8 +28,21 @@ export function registerDashboardCommand(program: Command): void {
         await redis.quit();
       });
       const users = new UserStore(db);
+      const kafka = createKafka(config.kafka, logger);
+      const admin = kafka.admin();
+      let adminConnected: Promise<void> | undefined;
+      shutdown.add('kafka-admin', () => admin.disconnect());
+      const highWatermarks = async (topic: string) => {
+        adminConnected ??= admin.connect().catch((error: unknown) => {
+          adminConnected = undefined;
+          throw error;
+        });
+        await adminConnected;
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return new Map(offsets.map((o) => [o.partition, o.high]));
+      };
       const dlq = new DlqMirror({
-        kafka: createKafka(config.kafka, logger),
+        kafka,
         topic: config.kafka.topics.dlq.name,
         groupId: `${config.kafka.clientId}-dashboard-dlq-${hostname()}`,
         capacity: 1000,
@@ -47,6 +60,7 @@ export function registerDashboardCommand(program: Command): void {
         zone: config.kpi.timezone,
         rules: resolutionRules(config.resolution, config.sources),
         dlq,
+        highWatermarks,
       });
       await bootstrapAdmin(users, config.dashboard.admin, logger);
       await server.listen();

@@ -2,14 +2,28 @@ import { Router } from 'express';
 import r from 'rethinkdb';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { DlqMirror } from '../pipeline/dlq-mirror.js';
+import type { HighWatermarks } from '../pipeline/processor-lag.js';
+import { withProcessorLag } from '../pipeline/processor-lag.js';
 
-/** `/api/v1/pipeline` (what every component last reported) and `/api/v1/dlq` (the newest qf.dlq records). */
-export function pipelineRoutes({ db, dlq }: { db: RethinkdbClient; dlq: DlqMirror | undefined }): Router {
+/** `/api/v1/pipeline` (what every component last reported, processor partitions with their lag) and `/api/v1/dlq` (the newest qf.dlq records). */
+export function pipelineRoutes({
+  db,
+  dlq,
+  highWatermarks,
+}: {
+  db: RethinkdbClient;
+  dlq: DlqMirror | undefined;
+  highWatermarks: HighWatermarks | undefined;
+}): Router {
   const router = Router();
 
   router.get('/pipeline', async (_req, res) => {
-    const components = await db.run(r.db(db.db).table('pipeline_status').orderBy('id').coerceTo('array'));
-    res.json({ components });
+    const components = (await db.run(
+      r.db(db.db).table('pipeline_status').orderBy('id').coerceTo('array'),
+    )) as Record<string, unknown>[];
+    res.json({
+      components: highWatermarks ? await withProcessorLag(components, highWatermarks) : components,
+    });
   });
 
   router.get('/dlq', (req, res) => {

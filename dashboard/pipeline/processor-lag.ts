@@ -1,0 +1,44 @@
+/** The end offsets of a topic's partitions (Kafka's high watermarks), by partition. */
+export type HighWatermarks = (topic: string) => Promise<Map<number, string>>;
+
+interface ProcessorStatusDoc {
+  component: 'processor';
+  topic: string;
+  partition: number;
+  lastOffset: string;
+}
+
+function isProcessorStatus(
+  doc: Record<string, unknown>,
+): doc is Record<string, unknown> & ProcessorStatusDoc {
+  return doc.component === 'processor' && typeof doc.topic === 'string' && typeof doc.lastOffset === 'string';
+}
+
+/**
+ * Adds `lag` (messages on the partition after the last one the processor committed) to every
+ * processor status document; others pass through. A topic whose watermarks cannot be read leaves
+ * its documents without lag rather than failing the view.
+ */
+export async function withProcessorLag(
+  components: Record<string, unknown>[],
+  highWatermarks: HighWatermarks,
+): Promise<Record<string, unknown>[]> {
+  const topics = [...new Set(components.filter(isProcessorStatus).map((doc) => doc.topic))];
+  const marks = new Map<string, Map<number, string>>();
+  await Promise.all(
+    topics.map(async (topic) => {
+      try {
+        marks.set(topic, await highWatermarks(topic));
+      } catch {
+        // no lag shown for this topic
+      }
+    }),
+  );
+  return components.map((doc) => {
+    if (!isProcessorStatus(doc)) return doc;
+    const high = marks.get(doc.topic)?.get(doc.partition);
+    if (high === undefined) return doc;
+    const lag = BigInt(high) - BigInt(doc.lastOffset) - 1n;
+    return { ...doc, lag: Number(lag < 0n ? 0n : lag) };
+  });
+}
