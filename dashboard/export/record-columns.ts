@@ -78,6 +78,24 @@ export function recordColumns(kind: RecordKind, zone: string): ExportColumn<Doc>
         text('quoteId'),
         text('clusterId'),
       ];
+    case 'clusters':
+      return [
+        text('id'),
+        datetime('firstQuotedAt', 'firstQuotedAt', zone),
+        number('quotes', 'size'),
+        text('source'),
+        text('pickupStation'),
+        text('dropoffStation'),
+        text('carGroup'),
+        text('channel'),
+        {
+          header: 'leadTimeHours',
+          type: 'number',
+          value: (doc) => (typeof doc.leadTimeMs === 'number' ? doc.leadTimeMs / 3_600_000 : null),
+        },
+        { header: 'converted', type: 'text', value: (doc) => (doc.converted === true ? 'yes' : 'no') },
+        datetime('convertedAt', 'convertedAt', zone),
+      ];
     case 'events':
       return [
         text('id'),

@@ -21,6 +21,12 @@ const exploreQuerySchema = kpiFilterSchema.extend({
   groupBy: z.enum(GROUP_BY).optional(),
 });
 
+const rollupsQuerySchema = kpiFilterSchema.extend({
+  from: recordFilterSchema.shape.from,
+  to: recordFilterSchema.shape.to,
+  granularity: z.enum(['minute', 'hour', 'day']),
+});
+
 async function exploreRows(
   req: Request,
   res: Response,
@@ -41,7 +47,10 @@ async function exploreRows(
   return { rows: explore(docs, { granularity, groupBy, zone }), groupBy };
 }
 
-/** `/api/v1/kpis` (the explore table as JSON) and `/api/v1/kpis/export` (the same as CSV or XLSX). */
+/**
+ * `/api/v1/kpis` (the explore table as JSON), `/api/v1/kpis/export` (the same as CSV or XLSX) and
+ * `/api/v1/rollups` (the stored counters themselves, for tools of one's own).
+ */
 export function kpiRoutes({ db, zone }: { db: RethinkdbClient; zone: string }): Router {
   const router = Router();
 
@@ -49,6 +58,28 @@ export function kpiRoutes({ db, zone }: { db: RethinkdbClient; zone: string }): 
     const result = await exploreRows(req, res, db, zone);
     if (!result) return;
     res.json({ zone, rows: result.rows });
+  });
+
+  router.get('/rollups', async (req, res) => {
+    const parsed = rollupsQuerySchema.safeParse(
+      localDatesToInstants(req.query as Record<string, unknown>, zone),
+      {
+        error: valueFreeErrorMap,
+      },
+    );
+    if (!parsed.success) {
+      const issues = toValidationIssues(parsed.error);
+      res.status(400).json({ error: 'bad_request', message: formatIssues(issues), issues });
+      return;
+    }
+    const { from, to, granularity, ...filter } = parsed.data;
+    // A trip dimension in the filter means trip rollups only: event rollups have none of them.
+    const tripOnly = Object.values(filter).some((value) => value !== undefined);
+    const docs = (await rollupsInPeriod(db, granularity, from, to, filter)).filter(
+      (doc) => !tripOnly || doc.kind === 'trip',
+    );
+    // `applied` is the processor's bookkeeping, not data.
+    res.json({ rollups: docs.map(({ applied: _applied, ...doc }) => doc) });
   });
 
   router.get('/kpis/export', requireRole('analyst'), async (req, res) => {

@@ -28,7 +28,7 @@ const kindParameter = {
   name: 'kind',
   in: 'path',
   required: true,
-  schema: { type: 'string', enum: ['quotes', 'bookings', 'events'] },
+  schema: { type: 'string', enum: ['quotes', 'bookings', 'events', 'clusters'] },
 };
 const granularityParameter = {
   name: 'granularity',
@@ -132,6 +132,24 @@ export const OPENAPI_DOCUMENT = {
         summary: 'the explore table: KPIs per bucket (and per group) of a period',
         parameters: [...filterParameters.slice(0, 6), granularityParameter, groupByParameter],
         responses: { 200: json('{ zone, rows: [{ start, label, group, totals }] }'), 400: error },
+      },
+    },
+    '/rollups': {
+      get: {
+        summary: 'the stored rollup counters of a period, per bucket and dimensions',
+        parameters: [
+          ...filterParameters.slice(0, 6),
+          {
+            name: 'granularity',
+            in: 'query',
+            required: true,
+            schema: { type: 'string', enum: ['minute', 'hour', 'day'] },
+          },
+        ],
+        responses: {
+          200: json('{ rollups: [{ id, kind, granularity, start, dimensions…, counts }] }'),
+          400: error,
+        },
       },
     },
     '/kpis/export': {

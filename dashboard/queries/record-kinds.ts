@@ -6,6 +6,8 @@ export const RECORD_KINDS = {
   quotes: { table: 'quotes', time: 'quotedAt' },
   bookings: { table: 'bookings', time: 'bookedAt' },
   events: { table: 'events', time: 'receivedAt' },
+  /** Demands, by the quotedAt of their earliest quote, with that quote's dimensions. */
+  clusters: { table: 'clusters', time: 'firstQuotedAt' },
 } as const;
 
 export type RecordKind = keyof typeof RECORD_KINDS;

@@ -18,7 +18,8 @@ function dimensionFilters(kind: RecordKind, filter: RecordFilter): r.Expression<
     return conditions;
   }
   if (filter.source !== undefined) equal(['source'], filter.source);
-  if (filter.station !== undefined) equal(['pickup', 'station'], filter.station);
+  if (filter.station !== undefined)
+    equal(kind === 'clusters' ? ['pickupStation'] : ['pickup', 'station'], filter.station);
   if (filter.carGroup !== undefined) equal(['carGroup'], filter.carGroup);
   if (filter.channel !== undefined) equal(['channel'], filter.channel);
   return conditions;

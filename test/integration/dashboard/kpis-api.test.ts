@@ -115,6 +115,29 @@ describe('dashboard KPI explore API (real ReQL server)', function () {
     ).to.deep.equal([4]);
   });
 
+  it('should serve the stored counters themselves, filtered, without the processor bookkeeping', async () => {
+    const response = await analyst.request(
+      'GET',
+      '/api/v1/rollups?granularity=day&from=2026-06-01&to=2026-07-01&source=autoeurope',
+    );
+    expect(response.json?.rollups).to.deep.equal([
+      {
+        id: 'trip|day|2026-06-21T22:00:00.000Z|autoeurope',
+        kind: 'trip',
+        granularity: 'day',
+        start: '2026-06-21T22:00:00.000Z',
+        source: 'autoeurope',
+        pickupStation: 'BGY',
+        carGroup: 'IDAR',
+        channel: 'api',
+        counts: { quotes: 4, demands: 2 },
+      },
+    ]);
+    expect((await analyst.request('GET', '/api/v1/rollups?from=2026-06-01&to=2026-07-01')).status).to.equal(
+      400,
+    );
+  });
+
   it('should name bad parameters', async () => {
     const response = await analyst.request(
       'GET',

@@ -53,7 +53,22 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
       r
         .db(db)
         .table('clusters')
-        .insert({ id: 'rentalcars:0', quoteIds: ['rentalcars:0', 'rentalcars:1'], size: 2 }),
+        .insert({
+          // As the processor writes it: reqlite (unlike RethinkDB) fails an index range over
+          // documents lacking the indexed field, and the processor always writes firstQuotedAt.
+          id: 'rentalcars:0',
+          quoteIds: ['rentalcars:0', 'rentalcars:1'],
+          size: 2,
+          firstQuotedAt: '2026-06-25T08:00:00.000Z',
+          source: 'rentalcars',
+          pickupStation: 'BGY',
+          dropoffStation: 'BGY',
+          carGroup: 'IDAR',
+          channel: 'api',
+          leadTimeMs: 0,
+          converted: false,
+          convertedAt: null,
+        }),
     );
     await users.create({ email: 'ana@example.com', role: 'analyst', password: 'analyst password' });
     await users.create({ email: 'val@example.com', role: 'viewer', password: 'viewer password!' });
@@ -159,6 +174,45 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
       expect((await analyst.request('GET', `/api/v1/export/quotes?format=pdf&${query}`)).status).to.equal(
         400,
       );
+    });
+  });
+
+  describe('GET /api/v1/records/clusters', () => {
+    it('should list demands of a period by their first quote, with the station filter', async () => {
+      const clusters = r.db(dashboard.db).table('clusters');
+      const demand = (id: string, station: string, firstQuotedAt: string) => ({
+        id,
+        partition: 0,
+        quoteIds: [id],
+        bookingIds: [],
+        size: 1,
+        firstQuotedAt,
+        source: 'rentalcars',
+        pickupStation: station,
+        dropoffStation: 'BGY',
+        carGroup: 'IDAR',
+        channel: 'api',
+        leadTimeMs: 7_200_000,
+        converted: false,
+        convertedAt: null,
+      });
+      await dashboard.rethink.run(
+        clusters.insert([
+          demand('d:1', 'BGY', '2026-06-25T09:00:00.000Z'),
+          demand('d:2', 'MXP', '2026-06-25T09:30:00.000Z'),
+        ]),
+      );
+      const response = await viewer.request(
+        'GET',
+        '/api/v1/records/clusters?from=2026-06-25&to=2026-06-26&station=mxp',
+      );
+      expect(response.status, response.text).to.equal(200);
+      expect((response.json?.items as { id: string }[]).map((c) => c.id)).to.deep.equal(['d:2']);
+      const csv = await analyst.request(
+        'GET',
+        '/api/v1/export/clusters?format=csv&from=2026-06-25&to=2026-06-26',
+      );
+      expect(csv.text).to.contain('d:1,2026-06-25 11:00:00,1,rentalcars,BGY,BGY,IDAR,api,2,no,');
     });
   });
 
