@@ -61,12 +61,9 @@ export function kpiRoutes({ db, zone }: { db: RethinkdbClient; zone: string }): 
   });
 
   router.get('/rollups', async (req, res) => {
-    const parsed = rollupsQuerySchema.safeParse(
-      localDatesToInstants(req.query as Record<string, unknown>, zone),
-      {
-        error: valueFreeErrorMap,
-      },
-    );
+    const parsed = rollupsQuerySchema.safeParse(localDatesToInstants(req.query, zone), {
+      error: valueFreeErrorMap,
+    });
     if (!parsed.success) {
       const issues = toValidationIssues(parsed.error);
       res.status(400).json({ error: 'bad_request', message: formatIssues(issues), issues });
@@ -74,7 +71,7 @@ export function kpiRoutes({ db, zone }: { db: RethinkdbClient; zone: string }): 
     }
     const { from, to, granularity, ...filter } = parsed.data;
     // A trip dimension in the filter means trip rollups only: event rollups have none of them.
-    const tripOnly = Object.values(filter).some((value) => value !== undefined);
+    const tripOnly = Object.keys(filter).length > 0;
     const docs = (await rollupsInPeriod(db, granularity, from, to, filter)).filter(
       (doc) => !tripOnly || doc.kind === 'trip',
     );
