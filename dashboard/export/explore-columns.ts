@@ -34,5 +34,6 @@ export function exploreColumns(
     number('avgLeadTimeHours', (row) => row.totals.avgLeadTimeHours),
     number('avgQuoteToBookingHours', (row) => row.totals.avgQuoteToBookingHours),
     number('events', (row) => row.totals.events),
+    number('uniqueVisitors', (row) => row.uniqueVisitors ?? null),
   ];
 }

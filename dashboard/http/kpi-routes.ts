@@ -12,6 +12,7 @@ import { kpiFilterSchema } from '../kpi/kpi-filter.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
 import { recordFilterSchema } from '../queries/record-filter.js';
 import { rollupsInPeriod } from '../queries/rollups-query.js';
+import { uniqueVisitors } from '../queries/unique-visitors.js';
 import { requireRole } from './authenticate.js';
 
 const exploreQuerySchema = kpiFilterSchema.extend({
@@ -43,8 +44,14 @@ async function exploreRows(
     return undefined;
   }
   const { from, to, granularity, groupBy, ...filter } = parsed.data;
-  const docs = await rollupsInPeriod(db, sourceGranularity(granularity), from, to, filter);
-  return { rows: explore(docs, { granularity, groupBy, zone }), groupBy };
+  const stored = sourceGranularity(granularity);
+  const docs = await rollupsInPeriod(db, stored, from, to, filter);
+  const rows = explore(docs, { granularity, groupBy, zone });
+  // Visitors belong to no trip dimension: counted on ungrouped rows only.
+  if (groupBy === undefined) {
+    for (const row of rows) row.uniqueVisitors = await uniqueVisitors(db, stored, row.start, row.end);
+  }
+  return { rows, groupBy };
 }
 
 /**

@@ -17,6 +17,8 @@ export interface ExploreRow {
   /** The group's value when grouped by a dimension, else null. */
   group: string | null;
   totals: KpiTotals;
+  /** Distinct visitors of the period (set on ungrouped rows by the route; not a rollup sum). */
+  uniqueVisitors?: number;
 }
 
 interface Bucket {

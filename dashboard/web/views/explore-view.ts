@@ -11,6 +11,7 @@ interface Row {
   label: string;
   group: string | null;
   totals: Record<string, number | null> & { revenue: Record<string, number> };
+  uniqueVisitors?: number;
 }
 
 const FILTERS = ['source', 'station', 'carGroup', 'channel'];
@@ -125,6 +126,7 @@ export function exploreView(root: HTMLElement, params: URLSearchParams): () => v
             'unquoted',
             'lead time',
             'events',
+            'visitors',
           ].map((h) => el('th', {}, h)),
         ),
       ),
@@ -146,6 +148,7 @@ export function exploreView(root: HTMLElement, params: URLSearchParams): () => v
             el('td', {}, formatCount(row.totals.unquotedBookings ?? 0)),
             el('td', {}, formatHours(row.totals.avgLeadTimeHours ?? null)),
             el('td', {}, formatCount(row.totals.events ?? 0)),
+            el('td', {}, row.uniqueVisitors === undefined ? '' : formatCount(row.uniqueVisitors)),
           ),
         ),
       ),

@@ -58,6 +58,24 @@ describe('dashboard KPI explore API (real ReQL server)', function () {
           },
         ]),
     );
+    const mark = (start: string, visitor: string) => ({
+      id: `day|${start}|web|${visitor}`,
+      granularity: 'day',
+      start,
+      project: 'web',
+      visitor,
+    });
+    await dashboard.rethink.run(
+      r
+        .db(dashboard.db)
+        .table('visitors')
+        .insert([
+          mark('2026-06-21T22:00:00.000Z', 'v1'),
+          mark('2026-06-21T22:00:00.000Z', 'v2'),
+          mark('2026-06-22T22:00:00.000Z', 'v1'),
+          mark('2026-06-22T22:00:00.000Z', 'v3'),
+        ]),
+    );
     await dashboard.users.create({ email: 'ana@example.com', role: 'analyst', password: 'analyst password' });
     const base = await dashboard.start();
     analyst = (await dashboard.signIn(base, { email: 'ana@example.com', password: 'analyst password' }))
@@ -91,6 +109,8 @@ describe('dashboard KPI explore API (real ReQL server)', function () {
     });
     expect(rows[0]?.totals.revenue).to.deep.equal({ EUR: 1500 });
     expect(rows[0]?.totals.conversionRate).to.be.closeTo(3 / 13, 1e-12);
+    // Distinct over the week (v1 came on both days), not the sum of the days.
+    expect((rows as { uniqueVisitors?: number }[]).map((row) => row.uniqueVisitors)).to.deep.equal([3, 0]);
   });
 
   it('should group by a dimension and filter', async () => {
