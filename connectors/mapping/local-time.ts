@@ -1,3 +1,5 @@
+import { wallTimeToEpochMs } from '../../lib/time/zone.js';
+
 /**
  * Source timestamps arrive as the database's text: `2026-06-25 20:14:00.123456` (a local time of
  * the source's zone), `2026-06-25 18:14:00+00` (Postgres timestamptz) or ISO-8601, or as a Date
@@ -6,80 +8,6 @@
  */
 const SOURCE_TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, formatter);
-  }
-  return formatter;
-}
-
-const QUARTER_HOUR = 15 * 60_000;
-const offsetCache = new Map<string, Map<number, number>>();
-
-/**
- * The zone's offset from UTC at an instant, in milliseconds (Europe/Rome in July: +7,200,000).
- * Zones change offset only at whole quarter hours, so the answer is cached per quarter hour:
- * Intl's formatToParts is the costliest step of mapping a row.
- */
-export function zoneOffsetMs(zone: string, epochMs: number): number {
-  if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
-  const quarter = Math.floor(epochMs / QUARTER_HOUR);
-  let zoneCache = offsetCache.get(zone);
-  if (zoneCache === undefined) {
-    zoneCache = new Map();
-    offsetCache.set(zone, zoneCache);
-  }
-  const cached = zoneCache.get(quarter);
-  if (cached !== undefined) return cached;
-  const offset = computeZoneOffsetMs(zone, quarter * QUARTER_HOUR);
-  if (zoneCache.size >= 100_000) zoneCache.clear();
-  zoneCache.set(quarter, offset);
-  return offset;
-}
-
-function computeZoneOffsetMs(zone: string, epochMs: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(zone).formatToParts(new Date(epochMs))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const wall = Date.UTC(
-    parts.year ?? 0,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
-  return wall - (epochMs - (((epochMs % 1000) + 1000) % 1000));
-}
-
-/**
- * The instant of a wall-clock time in a zone. A time skipped by a daylight-saving jump is read with
- * the offset before the jump; a repeated one takes the first (earlier) of its two instants.
- */
-export function wallTimeToEpochMs(wallAsUtcMs: number, zone: string): number {
-  const before = zoneOffsetMs(zone, wallAsUtcMs - 12 * 3_600_000);
-  const after = zoneOffsetMs(zone, wallAsUtcMs + 12 * 3_600_000);
-  const valid = [wallAsUtcMs - before, wallAsUtcMs - after].filter(
-    (instant) => zoneOffsetMs(zone, instant) === wallAsUtcMs - instant,
-  );
-  // No valid instant: the wall time fell into a gap; read it with the offset before the jump.
-  return valid.length === 0 ? wallAsUtcMs - before : Math.min(...valid);
-}
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');

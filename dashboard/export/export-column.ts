@@ -1,3 +1,5 @@
+import { formatWallClock } from '../../lib/time/zone.js';
+
 /**
  * A column of an export: its header, its type, and how to read it from a row. Types matter to
  * analysts: numbers must arrive as numbers and dates as dates, so a spreadsheet can sum and pivot.
@@ -10,37 +12,12 @@ export interface ExportColumn<Row> {
   value: (row: Row) => ExportValue;
 }
 
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-function wallClockFormat(zone: string): Intl.DateTimeFormat {
-  let format = wallClockFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallClockFormats.set(zone, format);
-  }
-  return format;
-}
-
 /**
  * The wall-clock time of an instant in a zone, as `YYYY-MM-DD HH:MM:SS`: the form spreadsheets
  * read as a date, in the zone the analysts work in (the KPI time zone, named in the header).
  */
 export function wallClock(instant: Date, zone: string): string {
-  const parts = Object.fromEntries(
-    wallClockFormat(zone)
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year ?? ''}-${parts.month ?? ''}-${parts.day ?? ''} ${parts.hour ?? ''}:${parts.minute ?? ''}:${parts.second ?? ''}`;
+  return formatWallClock(instant.getTime(), zone);
 }
 
 /** A Date whose UTC fields are the wall clock in `zone`: spreadsheets store dates without a zone. */

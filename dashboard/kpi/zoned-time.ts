@@ -1,3 +1,4 @@
+import { wallTimeToEpochMs } from '../../lib/time/zone.js';
 import { wallClock } from '../export/export-column.js';
 
 /** The local calendar date (`YYYY-MM-DD`) of an instant in a zone. */
@@ -7,12 +8,7 @@ export function localDate(instant: Date, zone: string): string {
 
 /** The instant of local midnight starting `date` (`YYYY-MM-DD`) in `zone`, DST included. */
 export function localMidnight(date: string, zone: string): Date {
-  const naive = Date.parse(`${date}T00:00:00Z`);
-  const offsetAt = (ms: number) => Date.parse(`${wallClock(new Date(ms), zone).replace(' ', 'T')}Z`) - ms;
-  // Two passes: the offset at the first guess may differ from the offset at the answer near a change.
-  let guess = naive - offsetAt(naive);
-  guess = naive - offsetAt(guess);
-  return new Date(guess);
+  return new Date(wallTimeToEpochMs(Date.parse(`${date}T00:00:00Z`), zone));
 }
 
 /** `YYYY-MM-DD` of the Monday of the ISO week holding `date`. */
