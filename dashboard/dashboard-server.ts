@@ -1,33 +1,16 @@
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
-import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
 import { Server as SocketServer } from 'socket.io';
 import type { DashboardConfig } from '../lib/config/schema.js';
 import { QuoteflowError } from '../lib/errors.js';
-import type { Logger } from '../lib/logger.js';
-import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
+import type { DashboardAppOptions } from './app.js';
 import { createDashboardApp } from './app.js';
-import type { ResolutionRules } from '../processor/core/rules.js';
-import type { UserStore } from './auth/user-store.js';
 import { createSessionMiddleware } from './http/session-middleware.js';
 import { LiveKpis } from './live/live-kpis.js';
-import type { DlqMirror } from './pipeline/dlq-mirror.js';
-import type { HighWatermarks } from './pipeline/processor-lag.js';
 import { socketAuth } from './live/socket-auth.js';
 
-export interface DashboardServerOptions {
-  config: DashboardConfig;
-  users: UserStore;
-  redis: Redis;
-  logger: Logger;
-  metrics: Registry;
-  db: RethinkdbClient;
-  zone: string;
-  rules: ResolutionRules;
-  dlq?: DlqMirror | undefined;
-  highWatermarks?: HighWatermarks | undefined;
-}
+/** What the app needs, less the session middleware, which the server makes and shares with Socket.IO. */
+export type DashboardServerOptions = Omit<DashboardAppOptions, 'session'>;
 
 /**
  * What only the dashboard needs of the shared config file; checked before any connection opens,
