@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import r from 'rethinkdb';
-import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
-import { parseRethinkdbUrl } from '../../lib/rethinkdb/rethinkdb-url.js';
 import { TABLES } from '../../lib/rethinkdb/tables.js';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
 import { parseConfig } from '../../lib/config/load-config.js';
 import { repoRoot, services, uniqueName } from '../support/services.js';
+import { dropTestDatabase, rethinkdbUrlFor } from '../support/test-rethinkdb.js';
 import { silentLogger } from '../support/silent-logger.js';
 
 const run = promisify(execFile);
@@ -97,7 +95,7 @@ describe('quoteflow command', function () {
     const db = uniqueName('qf_test_migrate');
     const topicPrefix = uniqueName('qf.test.migrate');
     const env = {
-      QF_RETHINKDB_URL: `${services.rethinkdbUrl.replace(/\/[^/]*$/, '')}/${db}`,
+      QF_RETHINKDB_URL: rethinkdbUrlFor(db),
       QF_KAFKA_BROKERS: services.kafkaBrokers.join(','),
       QF_KAFKA_TOPICS_EVENTS_NAME: `${topicPrefix}.events`,
       QF_KAFKA_TOPICS_QUOTES_NAME: `${topicPrefix}.quotes`,
@@ -108,16 +106,7 @@ describe('quoteflow command', function () {
     const topics = ['events', 'quotes', 'bookings', 'dlq'].map((t) => `${topicPrefix}.${t}`);
 
     after(async () => {
-      const client = new RethinkdbClient({
-        address: { ...parseRethinkdbUrl(services.rethinkdbUrl), db },
-        logger: silentLogger,
-        connectTimeoutMs: 2000,
-        reconnectInitialDelayMs: 50,
-        reconnectMaxDelayMs: 500,
-        maxWaitMs: 5000,
-      });
-      await client.run(r.dbDrop(db)).catch(() => undefined);
-      await client.close();
+      await dropTestDatabase(db);
       const admin = createKafka(
         parseConfig('', { QF_KAFKA_BROKERS: env.QF_KAFKA_BROKERS }).config.kafka,
         silentLogger,

@@ -6,7 +6,6 @@ import { createMetricsRegistry } from '../../lib/metrics.js';
 import { createRedis } from '../../lib/redis.js';
 import { migrate } from '../../lib/rethinkdb/migrate.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
-import { parseRethinkdbUrl } from '../../lib/rethinkdb/rethinkdb-url.js';
 import { TABLES } from '../../lib/rethinkdb/tables.js';
 import { createDashboardApp } from '../../dashboard/app.js';
 import { resolutionRules } from '../../processor/core/rules.js';
@@ -16,6 +15,7 @@ import { createSessionMiddleware } from '../../dashboard/http/session-middleware
 import type { DlqMirror } from '../../dashboard/pipeline/dlq-mirror.js';
 import { HttpSession } from './http-session.js';
 import { services, uniqueName } from './services.js';
+import { testRethinkdbClient } from './test-rethinkdb.js';
 import { silentLogger } from './silent-logger.js';
 
 /**
@@ -36,14 +36,7 @@ export class TestDashboard {
     readonly zone = 'UTC',
     env: Record<string, string> = {},
   ) {
-    this.rethink = new RethinkdbClient({
-      address: { ...parseRethinkdbUrl(services.rethinkdbUrl), db: this.db },
-      logger: silentLogger,
-      connectTimeoutMs: 2000,
-      reconnectInitialDelayMs: 50,
-      reconnectMaxDelayMs: 500,
-      maxWaitMs: 10_000,
-    });
+    this.rethink = testRethinkdbClient(this.db);
     this.redis = createRedis({ url: services.redisUrl }, silentLogger);
     this.users = new UserStore(this.rethink);
     this.config = parseConfig('', {

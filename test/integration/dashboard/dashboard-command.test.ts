@@ -3,12 +3,9 @@ import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import r from 'rethinkdb';
-import { RethinkdbClient } from '../../../lib/rethinkdb/rethinkdb-client.js';
-import { parseRethinkdbUrl } from '../../../lib/rethinkdb/rethinkdb-url.js';
 import { HttpSession } from '../../support/http-session.js';
 import { repoRoot, services, uniqueName } from '../../support/services.js';
-import { silentLogger } from '../../support/silent-logger.js';
+import { dropTestDatabase, rethinkdbUrlFor } from '../../support/test-rethinkdb.js';
 
 const cli = join(repoRoot, 'dist/cli/main.js');
 
@@ -47,7 +44,7 @@ describe('quoteflow user and dashboard commands (built CLI, real Redis and ReQL 
   this.timeout(90_000);
   const db = uniqueName('qf_test_dashcli');
   const env = cleanEnv({
-    QF_RETHINKDB_URL: `${services.rethinkdbUrl.replace(/\/[^/]*$/, '')}/${db}`,
+    QF_RETHINKDB_URL: rethinkdbUrlFor(db),
     QF_REDIS_URL: services.redisUrl,
     QF_DASHBOARD_HOST: '127.0.0.1',
     QF_DASHBOARD_PORT: '0',
@@ -55,16 +52,7 @@ describe('quoteflow user and dashboard commands (built CLI, real Redis and ReQL 
   });
 
   after(async () => {
-    const client = new RethinkdbClient({
-      address: { ...parseRethinkdbUrl(services.rethinkdbUrl), db },
-      logger: silentLogger,
-      connectTimeoutMs: 2000,
-      reconnectInitialDelayMs: 50,
-      reconnectMaxDelayMs: 500,
-      maxWaitMs: 5000,
-    });
-    await client.run(r.dbDrop(db)).catch(() => undefined);
-    await client.close();
+    await dropTestDatabase(db);
   });
 
   it('should add a user from standard input, serve sign-in, and stop cleanly on SIGTERM', async () => {
