@@ -3,9 +3,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { formatIssues, toValidationIssues, valueFreeErrorMap } from '../../lib/validation/issues.js';
-import { writeCsv } from '../export/csv-writer.js';
 import { exploreColumns } from '../export/explore-columns.js';
-import { writeXlsx } from '../export/xlsx-writer.js';
+import { exportFormat, sendExport } from '../export/send-export.js';
 import type { ExploreRow } from '../kpi/explore.js';
 import { EXPLORE_GRANULARITIES, GROUP_BY, explore, sourceGranularity } from '../kpi/explore.js';
 import { kpiFilterSchema } from '../kpi/kpi-filter.js';
@@ -87,21 +86,18 @@ export function kpiRoutes({ db, zone }: { db: RethinkdbClient; zone: string }): 
   });
 
   router.get('/kpis/export', requireRole('analyst'), async (req, res) => {
-    const format = req.query.format ?? 'csv';
-    if (format !== 'csv' && format !== 'xlsx') {
-      res.status(400).json({ error: 'bad_request', message: 'format: must be csv or xlsx' });
-      return;
-    }
+    const format = exportFormat(req, res);
+    if (!format) return;
     const result = await exploreRows(req, res, db, zone);
     if (!result) return;
-    const columns = exploreColumns(result.rows, zone, result.groupBy);
-    const rows = (async function* () {
-      yield* await Promise.resolve(result.rows);
-    })();
-    res.attachment(`quoteflow-kpis.${format}`);
-    if (format === 'csv') await writeCsv(rows, columns, res, zone);
-    else await writeXlsx(rows, columns, res, { sheetName: 'KPIs', zone });
-    res.end();
+    await sendExport(res, {
+      format,
+      basename: 'quoteflow-kpis',
+      sheetName: 'KPIs',
+      zone,
+      columns: exploreColumns(result.rows, zone, result.groupBy),
+      rows: result.rows,
+    });
   });
 
   return router;

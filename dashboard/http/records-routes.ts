@@ -3,9 +3,8 @@ import { Router } from 'express';
 import r from 'rethinkdb';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { formatIssues } from '../../lib/validation/issues.js';
-import { writeCsv } from '../export/csv-writer.js';
 import { recordColumns } from '../export/record-columns.js';
-import { writeXlsx } from '../export/xlsx-writer.js';
+import { exportFormat, sendExport } from '../export/send-export.js';
 import { cursorRows } from '../queries/cursor-rows.js';
 import type { RecordFilter } from '../queries/record-filter.js';
 import { parseRecordFilter } from '../queries/record-filter.js';
@@ -72,27 +71,20 @@ export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router
   });
 
   router.get('/export/:kind', requireRole('analyst'), async (req, res) => {
-    const format = req.query.format ?? 'csv';
-    if (format !== 'csv' && format !== 'xlsx') {
-      res.status(400).json({ error: 'bad_request', message: 'format: must be csv or xlsx' });
-      return;
-    }
+    const format = exportFormat(req, res);
+    if (!format) return;
     const request = parseRequest(req, res, zone);
     if (!request) return;
     const { kind, filter } = request;
     const cursor = await db.run(recordsInPeriod(db.db, kind, filter));
-    const name = `quoteflow-${kind}-${filter.from.slice(0, 10)}-${filter.to.slice(0, 10)}.${format}`;
-    res.attachment(name);
-    res.type(
-      format === 'csv'
-        ? 'text/csv; charset=utf-8'
-        : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    );
-    const rows = cursorRows<Record<string, unknown>>(cursor);
-    const columns = recordColumns(kind, zone);
-    if (format === 'csv') await writeCsv(rows, columns, res, zone);
-    else await writeXlsx(rows, columns, res, { sheetName: kind, zone });
-    res.end();
+    await sendExport(res, {
+      format,
+      basename: `quoteflow-${kind}-${filter.from.slice(0, 10)}-${filter.to.slice(0, 10)}`,
+      sheetName: kind,
+      zone,
+      columns: recordColumns(kind, zone),
+      rows: cursorRows<Record<string, unknown>>(cursor),
+    });
   });
 
   router.get('/clusters/:id', async (req, res) => {
