@@ -7,6 +7,10 @@ import { bookingUpsertSchema, deleteSchema, eventSchema, quoteUpsertSchema } fro
 export type RecordValidation<T> = { ok: true; record: T } | { ok: false; issues: ValidationIssue[] };
 
 function run<T>(schema: z.ZodType<T>, input: unknown): RecordValidation<T> {
+  // Parsing with an error map costs about a quarter more even when nothing is wrong, and records
+  // are nearly always right: the map is used only to word the errors of a record that failed.
+  const fast = schema.safeParse(input);
+  if (fast.success) return { ok: true, record: fast.data };
   const result = schema.safeParse(input, { error: valueFreeErrorMap });
   return result.success
     ? { ok: true, record: result.data }

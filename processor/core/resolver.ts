@@ -44,7 +44,8 @@ interface Capture {
 export class Resolver {
   private readonly quotes = new Map<string, NormalisedQuote>();
   private readonly bookings = new Map<string, NormalisedBooking>();
-  private readonly marks = new Map<string, VersionMark>();
+  /** Version marks of live and deleted records, one map per kind. */
+  private readonly marks = { quote: new Map<string, VersionMark>(), booking: new Map<string, VersionMark>() };
   private readonly quoteBlocks = new SlotIndex();
   private readonly bookingBlocks = new SlotIndex();
   private readonly quoteRefs = new MultiMap();
@@ -54,6 +55,8 @@ export class Resolver {
   private readonly matchOf = new Map<string, string>();
   private readonly matchedBy = new MultiMap();
   private readonly width: number;
+  /** Scratch list of block neighbours, reused by every lookup (none of them nests). */
+  private readonly candidates: string[] = [];
   private capture: Capture | undefined;
 
   constructor(private readonly rules: ResolutionRules) {
@@ -62,13 +65,13 @@ export class Resolver {
 
   /** Applies one change with CDC semantics (highest version wins, replays change nothing). */
   apply(change: TripChange): ApplyResult {
-    const key = `${change.kind}:${change.id}`;
-    const current = this.marks.get(key);
+    const marks = this.marks[change.kind];
+    const current = marks.get(change.id);
     const incoming: VersionMark = { version: change.version, deleted: change.record === null };
     if (!supersedes(incoming, current)) {
       return current && compareVersions(incoming.version, current.version) === 0 ? 'replay' : 'stale';
     }
-    this.marks.set(key, incoming);
+    marks.set(change.id, incoming);
     if (change.kind === 'quote') this.applyQuote(change.id, change.record);
     else this.applyBooking(change.id, change.record);
     return 'applied';
@@ -76,7 +79,7 @@ export class Resolver {
 
   /** The version mark of a record, live or deleted. */
   mark(kind: 'quote' | 'booking', id: string): VersionMark | undefined {
-    return this.marks.get(`${kind}:${id}`);
+    return this.marks[kind].get(id);
   }
 
   beginBatch(): void {
@@ -175,11 +178,12 @@ export class Resolver {
     const neighbours = new Set<string>();
     const slot = this.slot(quote);
     const keys = this.blockKeys(quote);
-    for (const key of keys) {
-      this.quoteBlocks.forNeighbours(key, slot, (other) => {
-        const candidate = this.quotes.get(other);
-        if (candidate && other !== quote.id && this.isDuplicate(quote, candidate)) neighbours.add(other);
-      });
+    const candidates = this.candidates;
+    candidates.length = 0;
+    for (const key of keys) this.quoteBlocks.collectNeighbours(key, slot, candidates);
+    for (const other of candidates) {
+      const candidate = this.quotes.get(other);
+      if (candidate && other !== quote.id && this.isDuplicate(quote, candidate)) neighbours.add(other);
     }
     for (const key of keys) this.quoteBlocks.add(key, slot, quote.id);
     const ref = refKey(quote, quote.brokerQuoteRef);
@@ -284,14 +288,15 @@ export class Resolver {
   private bestQuote(booking: NormalisedBooking): string | undefined {
     const ref = refKey(booking, booking.quoteRef);
     const byRef = ref ? this.quoteRefs.get(ref) : undefined;
-    if (byRef && byRef.size > 0) return this.preferred(booking, byRef);
+    if (byRef && byRef.length > 0) return this.preferred(booking, byRef);
     const candidates = new Set<string>();
     const slot = this.slot(booking);
-    for (const key of this.blockKeys(booking)) {
-      this.quoteBlocks.forNeighbours(key, slot, (id) => {
-        const quote = this.quotes.get(id);
-        if (quote && this.canMatch(booking, quote)) candidates.add(id);
-      });
+    const found = this.candidates;
+    found.length = 0;
+    for (const key of this.blockKeys(booking)) this.quoteBlocks.collectNeighbours(key, slot, found);
+    for (const id of found) {
+      const quote = this.quotes.get(id);
+      if (quote && this.canMatch(booking, quote)) candidates.add(id);
     }
     return this.preferred(booking, candidates);
   }
@@ -326,9 +331,10 @@ export class Resolver {
   private bookingCandidates(quote: NormalisedQuote): Set<string> {
     const result = new Set<string>();
     const slot = this.slot(quote);
-    for (const key of this.blockKeys(quote)) {
-      this.bookingBlocks.forNeighbours(key, slot, (id) => result.add(id));
-    }
+    const found = this.candidates;
+    found.length = 0;
+    for (const key of this.blockKeys(quote)) this.bookingBlocks.collectNeighbours(key, slot, found);
+    for (const id of found) result.add(id);
     const ref = refKey(quote, quote.brokerQuoteRef);
     for (const id of (ref ? this.bookingRefs.get(ref) : undefined) ?? []) result.add(id);
     return result;
