@@ -13,7 +13,7 @@ export interface DurableSinkOptions {
   sender: RecordSender;
   spool: Spool;
   logger: Logger;
-  /** How long writes wait to share one produce request. */
+  /** While a produce request is in flight, how long new writes wait to share the next one. */
   lingerMs: number;
   /** A produce request not acknowledged within this time is written to the spool instead. */
   deadlineMs: number;
@@ -43,7 +43,9 @@ interface PendingWrite {
  * Kafka fails or misses the deadline, once they are fsynced to the spool; it rejects (and nothing
  * of the write is kept) only when the spool refuses too, e.g. SPOOL_FULL.
  *
- * Writes arriving within `lingerMs` share one produce request, and up to `maxInFlight` requests
+ * A write with no produce request in flight is sent at once (a lone pixel does not wait); while
+ * requests are in flight, writes arriving within `lingerMs` share the next one (or go when one
+ * completes), so batches grow with the load and not with a fixed delay. Up to `maxInFlight` requests
  * are in flight on the one broker connection per partition leader, which Kafka handles in order,
  * so writes reach Kafka in the order they were made while Kafka is healthy. (When a request fails
  * while later ones succeed, the failed request's events arrive later, from the spool: with
@@ -122,7 +124,8 @@ export class DurableSink {
     if (
       this.pendingRecords >= this.options.maxBatchRecords ||
       this.pendingBytes >= this.options.maxBatchBytes ||
-      this.options.lingerMs === 0
+      this.options.lingerMs === 0 ||
+      this.inFlight.size === 0
     ) {
       this.flush();
     } else {
