@@ -3,15 +3,17 @@
  * 204 measured in the same run (DESIGN.md, "Benchmarks"). Each server runs in its own process;
  * the collector writes to the real Kafka (acks=all) on a topic of its own, deleted afterwards.
  *
- *   npx tsx bench/collector.ts            # BENCH_SECONDS (default 8), BENCH_CONNECTIONS (default 50)
+ *   npx tsx bench/collector.ts            # BENCH_SECONDS (default 8), BENCH_CONNECTIONS (default 50),
+ *                                         # BENCH_WORKERS (default: the machine's cores)
  *
+ * The collector runs twice: with one process, then with `collector.workers` = BENCH_WORKERS.
  * Prints requests/s, events/s, p50/p99 latency and the ratios; asserts nothing.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir as osTmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -22,6 +24,7 @@ import { createLogger } from '../lib/logger.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const workers = Number(process.env.BENCH_WORKERS ?? availableParallelism());
 const brokers = process.env.QF_KAFKA_BROKERS ?? '127.0.0.1:9092';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const WRITE_KEY = 'wk_bench_0123456789';
@@ -94,9 +97,69 @@ await ensureTopics(
   [{ name: topic, partitions: 6, replicationFactor: 1, cleanupPolicy: 'delete', retentionMs: 3_600_000 }],
   logger,
 );
-const spoolDir = await mkdtemp(join(tmpdir(), 'qf-bench-spool-'));
 const barePort = 18_300;
 const collectorPort = 18_301;
+const chrome =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+const batch = JSON.stringify({
+  batch: Array.from({ length: 100 }, (_, i) => ({
+    name: 'bench',
+    anonymousId: `visitor-${i}`,
+    properties: { i, quoteRef: `Q${i}` },
+    context: { page: 'https://example.com/quote', campaign: { source: 'bench' } },
+  })),
+});
+const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+
+/** The pixel and batch endpoints of `quoteflow collector` with this many worker processes. */
+async function benchCollector(workerCount: number): Promise<Measured[]> {
+  const spoolDir = await mkdtemp(join(osTmpdir(), 'qf-bench-spool-'));
+  const collector = spawnServer(['--import', 'tsx', 'cli/main.ts', 'collector'], {
+    QF_KAFKA_BROKERS: brokers,
+    QF_KAFKA_TOPICS_EVENTS_NAME: topic,
+    QF_COLLECTOR_HOST: '127.0.0.1',
+    QF_COLLECTOR_PORT: String(collectorPort),
+    QF_COLLECTOR_SPOOL_DIR: spoolDir,
+    QF_COLLECTOR_WORKERS: String(workerCount),
+    QF_COLLECTOR_PROJECTS: JSON.stringify([{ name: 'bench', writeKeys: [WRITE_KEY] }]),
+    QF_LOG_LEVEL: 'warn',
+  });
+  const label = workerCount === 1 ? '1 process' : `${workerCount} workers`;
+  try {
+    await waitFor(`http://127.0.0.1:${collectorPort}/healthz`);
+    // Warm-up: JIT, Kafka connections and metadata in every worker.
+    await load(
+      'warm-up',
+      { url: `http://127.0.0.1:${collectorPort}/v1/pixel.gif?writeKey=${WRITE_KEY}&aid=${randomUUID()}` },
+      1,
+    );
+    return [
+      await load(
+        `collector (${label}) GET /v1/pixel.gif`,
+        {
+          url: `http://127.0.0.1:${collectorPort}/v1/pixel.gif?writeKey=${WRITE_KEY}&aid=visitor-1&url=https%3A%2F%2Fexample.com%2F&utm_source=bench`,
+          headers: { 'user-agent': chrome },
+        },
+        1,
+      ),
+      await load(
+        `collector (${label}) POST /v1/batch×100`,
+        {
+          url: `http://127.0.0.1:${collectorPort}/v1/batch`,
+          method: 'POST',
+          body: batch,
+          headers: { 'content-type': 'application/json', authorization: auth, 'user-agent': chrome },
+        },
+        100,
+      ),
+    ];
+  } finally {
+    collector.kill('SIGTERM');
+    await new Promise((resolve) => collector.once('exit', resolve));
+    await rm(spoolDir, { recursive: true, force: true });
+  }
+}
+
 const bare = spawnServer(
   [
     '-e',
@@ -104,84 +167,32 @@ const bare = spawnServer(
   ],
   {},
 );
-const collector = spawnServer(['--import', 'tsx', 'cli/main.ts', 'collector'], {
-  QF_KAFKA_BROKERS: brokers,
-  QF_KAFKA_TOPICS_EVENTS_NAME: topic,
-  QF_COLLECTOR_HOST: '127.0.0.1',
-  QF_COLLECTOR_PORT: String(collectorPort),
-  QF_COLLECTOR_SPOOL_DIR: spoolDir,
-  QF_COLLECTOR_PROJECTS: JSON.stringify([{ name: 'bench', writeKeys: [WRITE_KEY] }]),
-  QF_LOG_LEVEL: 'warn',
-});
-
-const results: Measured[] = [];
+let base: Measured;
+const collectors: Measured[][] = [];
 try {
   await waitFor(`http://127.0.0.1:${barePort}/`);
-  await waitFor(`http://127.0.0.1:${collectorPort}/healthz`);
-  const chrome =
-    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
-  const batch = JSON.stringify({
-    batch: Array.from({ length: 100 }, (_, i) => ({
-      name: 'bench',
-      anonymousId: `visitor-${i}`,
-      properties: { i, quoteRef: `Q${i}` },
-      context: { page: 'https://example.com/quote', campaign: { source: 'bench' } },
-    })),
-  });
-  const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
-  // Warm-up: JIT, Kafka connection and metadata.
-  await load(
-    'warm-up',
-    { url: `http://127.0.0.1:${collectorPort}/v1/pixel.gif?writeKey=${WRITE_KEY}&aid=${randomUUID()}` },
-    1,
-  );
-
-  results.push(await load('bare node:http 204', { url: `http://127.0.0.1:${barePort}/` }, 0));
-  results.push(
-    await load(
-      'collector GET /v1/pixel.gif',
-      {
-        url: `http://127.0.0.1:${collectorPort}/v1/pixel.gif?writeKey=${WRITE_KEY}&aid=visitor-1&url=https%3A%2F%2Fexample.com%2F&utm_source=bench`,
-        headers: { 'user-agent': chrome },
-      },
-      1,
-    ),
-  );
-  results.push(
-    await load(
-      'collector POST /v1/batch (100 events)',
-      {
-        url: `http://127.0.0.1:${collectorPort}/v1/batch`,
-        method: 'POST',
-        body: batch,
-        headers: { 'content-type': 'application/json', authorization: auth, 'user-agent': chrome },
-      },
-      100,
-    ),
-  );
+  base = await load('bare node:http 204', { url: `http://127.0.0.1:${barePort}/` }, 0);
+  bare.kill('SIGTERM');
+  for (const count of workers > 1 ? [1, workers] : [1]) collectors.push(await benchCollector(count));
 } finally {
   bare.kill('SIGTERM');
-  collector.kill('SIGTERM');
-  await new Promise((resolve) => collector.once('exit', resolve));
   await admin.deleteTopics({ topics: [topic] });
   await admin.disconnect();
-  await rm(spoolDir, { recursive: true, force: true });
 }
 
-const [base, pixel, batchResult] = results;
 process.stdout.write(
   `collector benchmark: ${connections} connections, ${seconds} s each, acks=all to Kafka ${brokers}\n`,
 );
-for (const r of results) {
+for (const r of [base, ...collectors.flat()]) {
   process.stdout.write(
-    `  ${r.name.padEnd(40)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  ` +
+    `  ${r.name.padEnd(44)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  ` +
       `${r.eventsPerSecond.toFixed(0).padStart(8)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}\n`,
   );
 }
-if (base && pixel && batchResult) {
+for (const [pixel, batchResult] of collectors) {
+  if (!pixel || !batchResult) continue;
   process.stdout.write(
-    `  ratio pixel / bare (req/s):   ${(pixel.requestsPerSecond / base.requestsPerSecond).toFixed(2)}\n` +
-      `  ratio batch / bare (req/s):   ${(batchResult.requestsPerSecond / base.requestsPerSecond).toFixed(2)}\n` +
-      `  batch events/s per bare req/s: ${(batchResult.eventsPerSecond / base.requestsPerSecond).toFixed(2)}\n`,
+    `  ${pixel.name.replace(/ GET.*/, '')}: pixel / bare (req/s) ${(pixel.requestsPerSecond / base.requestsPerSecond).toFixed(2)}, ` +
+      `batch events/s per bare req/s ${(batchResult.eventsPerSecond / base.requestsPerSecond).toFixed(2)}\n`,
   );
 }

@@ -7,7 +7,7 @@ import type { SpoolStats } from './spool/spool.js';
 
 /** What the dashboard's pipeline view shows of one collector (`pipeline_status`). */
 export interface CollectorStatus {
-  /** `collector:<host>`: one document per collector container. */
+  /** `collector:<host>`, or `collector:<host>:<worker>` with several workers: one per spool. */
   id: string;
   component: 'collector';
   spoolBytes: number;
@@ -28,8 +28,11 @@ export function reportCollectorStatus(options: {
   intervalMs: number;
   logger: Logger;
   host?: string;
+  /** The worker number, when the collector runs several worker processes. */
+  worker?: number;
 }): () => void {
-  const id = `collector:${options.host ?? hostname()}`;
+  const host = options.host ?? hostname();
+  const id = options.worker === undefined ? `collector:${host}` : `collector:${host}:${options.worker}`;
   let lastError = '';
   const write = async () => {
     const stats = options.stats();

@@ -21,7 +21,11 @@ import { redirectHandler } from './routes/redirect.js';
 import type { LinkCache } from './links/link-cache.js';
 import type { LinkStore } from './links/link-store.js';
 import { DurableSink } from './sink/durable-sink.js';
+import { OrphanSpool } from './sink/orphan-spool.js';
 import { KafkaRecordSender } from './sink/record-sender.js';
+import type { MetricsExposition } from './cluster/cluster-metrics.js';
+import type { WorkerSlot } from './cluster/spool-layout.js';
+import { assignSpools, listSpool } from './cluster/spool-layout.js';
 import type { SpoolStats } from './spool/spool.js';
 import { Spool } from './spool/spool.js';
 
@@ -35,6 +39,10 @@ export interface CollectorOptions {
   logger: Logger;
   /** Click redirects and the links API; without it /r/ and /v1/links answer 404. */
   links?: { cache: LinkCache; store: LinkStore };
+  /** What GET /metrics answers (default: the registry; with workers, the sum over them). */
+  exposition?: MetricsExposition;
+  /** Which of the collector's worker processes this is (default: the only one). */
+  worker?: WorkerSlot;
 }
 
 const MAX_USER_AGENT = 2048;
@@ -53,13 +61,18 @@ export class Collector {
     readonly address: AddressInfo,
     readonly context: HandlerContext,
     private readonly linkCache: LinkCache | undefined,
+    private readonly orphans: readonly OrphanSpool[],
   ) {}
 
   static async start(options: CollectorOptions): Promise<Collector> {
     const { config, logger, registry } = options;
+    const worker = options.worker ?? { index: 0, count: 1 };
+    const spoolDirs = assignSpools(config.spool.dir, worker, await listSpool(config.spool.dir));
+    // The disk budget is the volume's: each worker gets its share.
+    const spoolBudget = Math.floor(config.spool.maxBytes / worker.count);
     const spool = await Spool.open({
-      dir: config.spool.dir,
-      maxBytes: config.spool.maxBytes,
+      dir: spoolDirs.own,
+      maxBytes: spoolBudget,
       segmentBytes: config.spool.segmentBytes,
       logger: logger.child({ component: 'spool' }),
     });
@@ -97,6 +110,21 @@ export class Collector {
       },
     });
     sink.start();
+    const orphans = await Promise.all(
+      spoolDirs.orphans.map((dir) =>
+        OrphanSpool.start({
+          dir,
+          sender,
+          logger: logger.child({ component: 'spool', dir }),
+          maxRecords: config.maxProduceEvents,
+          maxBytes: config.maxProduceBytes,
+          removeWhenDrained: dir !== config.spool.dir,
+          onReplayed: (records) => {
+            metrics.replayed.inc(records);
+          },
+        }),
+      ),
+    );
 
     const clientIp = createClientIpResolver(config.trustedProxies);
     const parseAgent = createUserAgentParser();
@@ -132,12 +160,12 @@ export class Collector {
           GET: readyzHandler(() => ({
             closing: server.isClosing,
             // Full when not even a small batch would fit.
-            spoolFull: spool.bytes + 64 * 1024 > config.spool.maxBytes,
+            spoolFull: spool.bytes + 64 * 1024 > spoolBudget,
             route: sink.route,
           })),
         },
       })
-      .add('/metrics', { name: 'metrics', methods: { GET: metricsHandler(registry) } });
+      .add('/metrics', { name: 'metrics', methods: { GET: metricsHandler(options.exposition ?? registry) } });
     router.add('/v1/postback', { name: 'postback', methods: { GET: postback, POST: postback } });
     if (options.links) {
       const api = linksApi({
@@ -152,7 +180,7 @@ export class Collector {
     }
     const address = await server.listen(config.port, config.host);
     logger.info({ host: address.address, port: address.port, route: sink.route }, 'collector listening');
-    return new Collector(server, sink, spool, sender, address, context, options.links?.cache);
+    return new Collector(server, sink, spool, sender, address, context, options.links?.cache, orphans);
   }
 
   /** Stop accepting, answer what is under way, flush every accepted event to Kafka or the spool. */
@@ -167,6 +195,7 @@ export class Collector {
     logger.debug('HTTP server closed');
     await this.sink.close();
     logger.debug('every accepted event is in Kafka or the spool');
+    await Promise.all(this.orphans.map((orphan) => orphan.stop()));
     await this.spool.close();
     await this.sender.disconnect();
     await this.linkCache?.stop();

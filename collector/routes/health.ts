@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { MetricsExposition } from '../cluster/cluster-metrics.js';
 import type { RouteHandler } from '../handler-context.js';
 import { sendJson } from '../http/respond.js';
 
@@ -23,10 +23,10 @@ export function readyzHandler(
   };
 }
 
-export function metricsHandler(registry: Registry): RouteHandler {
+export function metricsHandler(exposition: MetricsExposition): RouteHandler {
   return async (_req, res) => {
-    const body = await registry.metrics();
-    res.writeHead(200, { 'content-type': registry.contentType });
+    const body = await exposition.metrics();
+    res.writeHead(200, { 'content-type': exposition.contentType });
     res.end(body);
   };
 }

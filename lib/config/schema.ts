@@ -364,9 +364,18 @@ export const collectorSchema = z
         retryAfterSeconds: z.int().min(1).default(5),
       })
       .prefault({}),
+    /**
+     * Processes serving HTTP, each with its own Kafka producer and its own spool,
+     * `spool.dir/worker-<n>` (a spool has one writer). 1 runs one process on `spool.dir` itself.
+     * Node runs JavaScript on one core per process: set it to the cores the collector may use.
+     */
+    workers: z.int().min(1).max(64).default(1),
     /** A produce request Kafka has not acknowledged within this time goes to the spool instead. */
     produceDeadlineMs: z.int().min(10).default(2000),
-    /** How long events from concurrent requests wait to share one produce request. */
+    /**
+     * While a produce request is in flight, how long new events wait to share the next one; with
+     * none in flight they are sent at once.
+     */
     lingerMs: z.int().min(0).max(1000).default(2),
     /** Most events in one produce request (the spool drainer uses the same cap). */
     maxProduceEvents: z.int().min(1).default(5000),

@@ -1,0 +1,80 @@
+import { rm } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { errorMessage } from '../../lib/errors.js';
+import { Spool } from '../spool/spool.js';
+import type { RecordSender } from './record-sender.js';
+import { SpoolDrainer } from './spool-drainer.js';
+
+export interface OrphanSpoolOptions {
+  dir: string;
+  sender: RecordSender;
+  logger: Logger;
+  maxRecords: number;
+  maxBytes: number;
+  /** Delete the directory once it is replayed (a `worker-<n>` directory no process writes). */
+  removeWhenDrained: boolean;
+  onReplayed?: (records: number) => void;
+}
+
+/**
+ * Replays a spool that no process writes any more (left when the number of collector workers
+ * changed) into Kafka with the same drainer as a live spool: in order, a segment deleted only once
+ * Kafka acknowledged all of it. Nothing is appended to it.
+ */
+export class OrphanSpool {
+  private constructor(
+    private readonly spool: Spool,
+    private readonly drainer: SpoolDrainer,
+    private readonly done: Promise<void>,
+  ) {}
+
+  static async start(options: OrphanSpoolOptions): Promise<OrphanSpool> {
+    const { dir, logger } = options;
+    const spool = await Spool.open({
+      dir,
+      // Never appended to: the budget only matters to appends.
+      maxBytes: Number.MAX_SAFE_INTEGER,
+      segmentBytes: Number.MAX_SAFE_INTEGER,
+      logger,
+    });
+    const stats = spool.stats();
+    if (stats.records > 0) logger.info({ dir, ...stats }, 'replaying a spool left by another worker layout');
+    let drained: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      drained = resolve;
+    });
+    const drainer = new SpoolDrainer({
+      spool,
+      sender: options.sender,
+      logger,
+      maxRecords: options.maxRecords,
+      maxBytes: options.maxBytes,
+      onDrained: drained,
+      ...(options.onReplayed ? { onReplayed: options.onReplayed } : {}),
+    });
+    const orphan = new OrphanSpool(spool, drainer, done);
+    drainer.start();
+    void done.then(async () => {
+      await orphan.stop();
+      if (!options.removeWhenDrained) return;
+      try {
+        await rm(dir, { recursive: true, force: true });
+        logger.info({ dir }, 'replayed and removed a spool left by another worker layout');
+      } catch (error) {
+        logger.warn({ dir, err: errorMessage(error) }, 'could not remove a replayed spool directory');
+      }
+    });
+    return orphan;
+  }
+
+  /** Resolves once everything in the spool is in Kafka. */
+  drained(): Promise<void> {
+    return this.done;
+  }
+
+  /** Stops replaying (what is left stays on disk for the next start) and closes the spool. */
+  async stop(): Promise<void> {
+    await this.drainer.stop();
+    await this.spool.close();
+  }
+}

@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Admin } from 'kafkajs';
+import { expect } from 'chai';
+import { services } from '../../support/services.js';
+import type { CollectorChild } from './collector-process.js';
+import {
+  killGroup,
+  loadBatches,
+  postBatch,
+  sleep,
+  startCollectorProcess,
+  waitHealthy,
+} from './collector-process.js';
+import { WRITE_KEY, countById, createTopic, kafkaClient, readTopic, tempDir } from './harness.js';
+
+/** Process ids of the workers the collector's primary forked. */
+function workerPids(child: CollectorChild): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => Number(line.trim()))
+      .filter((pid) => pid > 0);
+  } catch {
+    return []; // ps exits 1 when there is none
+  }
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await sleep(200);
+  }
+  return condition();
+}
+
+/** Sum of one counter's samples with the given label text in a Prometheus exposition. */
+function counterSum(exposition: string, name: string, labels: string): number {
+  return exposition
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) && line.includes(labels))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+describe('collector with several worker processes (real Kafka)', function () {
+  this.timeout(240_000);
+  let admin: Admin;
+  let topic: string;
+  let spoolDir: Awaited<ReturnType<typeof tempDir>>;
+  const children: CollectorChild[] = [];
+
+  const environment = (port: number, workers: number, brokers: string) => ({
+    QF_COLLECTOR_PORT: String(port),
+    QF_COLLECTOR_HOST: '127.0.0.1',
+    QF_COLLECTOR_WORKERS: String(workers),
+    QF_COLLECTOR_SPOOL_DIR: spoolDir.path,
+    QF_COLLECTOR_PRODUCE_DEADLINE_MS: '300',
+    QF_COLLECTOR_PROJECTS: JSON.stringify([{ name: 'website', writeKeys: [WRITE_KEY] }]),
+    QF_KAFKA_TOPICS_EVENTS_NAME: topic,
+    QF_KAFKA_BROKERS: brokers,
+    QF_KAFKA_CONNECTION_TIMEOUT_MS: '500',
+    QF_LOG_LEVEL: 'info',
+  });
+
+  beforeEach(async () => {
+    admin = kafkaClient().admin();
+    await admin.connect();
+    topic = await createTopic(admin);
+    spoolDir = await tempDir('qf-collector-workers-');
+  });
+
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      if (child.process.exitCode === null && child.process.signalCode === null) killGroup(child);
+    }
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+    await spoolDir.remove();
+  });
+
+  describe('when two workers spool with Kafka away, all die at once, and one process restarts with Kafka back', () => {
+    it('should count the workers together in /metrics and replay both worker spools, losing nothing', async () => {
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      // Port 9 (discard) has nothing listening: every produce fails and events go to the spools.
+      const first = startCollectorProcess(environment(port, 2, '127.0.0.1:9'), { group: true });
+      children.push(first);
+      await waitHealthy(port, first);
+      const load = loadBatches(port, 4);
+      await sleep(3000);
+      await load.stop();
+      const { acknowledged } = load;
+      expect(acknowledged.length).to.be.greaterThan(100);
+
+      // A scrape reaches one worker; it answers for both.
+      const exposition = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(counterSum(exposition, 'quoteflow_collector_events_total', 'outcome="spool"')).to.equal(
+        acknowledged.length,
+      );
+      for (const worker of ['worker-0', 'worker-1']) {
+        const segments = (await readdir(join(spoolDir.path, worker))).filter((name) => name.endsWith('.seg'));
+        expect(segments, worker).to.not.be.empty;
+      }
+
+      killGroup(first);
+      expect((await first.exited).signal).to.equal('SIGKILL');
+
+      const second = startCollectorProcess(environment(port, 1, services.kafkaBrokers.join(',')));
+      children.push(second);
+      await waitHealthy(port, second);
+      const after = await postBatch(port, 10);
+      expect(after.status).to.equal(200);
+      const expected = new Set([...acknowledged, ...after.ids]);
+      const counts = countById(
+        await readTopic(
+          kafkaClient(),
+          topic,
+          (r) => new Set(r.map((m) => m.event.id)).size >= expected.size,
+          {
+            timeoutMs: 60_000,
+          },
+        ),
+      );
+      expect([...expected].filter((id) => !counts.has(id))).to.deep.equal([]);
+      const leftovers = async () =>
+        (await readdir(spoolDir.path)).filter((name) => name.startsWith('worker-'));
+      expect(await until(async () => (await leftovers()).length === 0, 15_000), String(await leftovers())).to
+        .be.true;
+
+      second.process.kill('SIGTERM');
+      expect(await second.exited, second.output().slice(-3000)).to.deep.equal({ code: 0, signal: null });
+    });
+  });
+
+  describe('when one of two workers is killed while serving', () => {
+    it('should start it again, keep answering on the port, and exit 0 on SIGTERM with every event in Kafka', async () => {
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const collector = startCollectorProcess(environment(port, 2, services.kafkaBrokers.join(',')), {
+        group: true,
+      });
+      children.push(collector);
+      await waitHealthy(port, collector);
+      expect(await until(() => workerPids(collector).length === 2, 30_000)).to.be.true;
+      const [victim] = workerPids(collector);
+
+      const load = loadBatches(port, 4);
+      await sleep(1000);
+      process.kill(victim!, 'SIGKILL');
+      expect(
+        await until(() => {
+          const pids = workerPids(collector);
+          return pids.length === 2 && !pids.includes(victim!);
+        }, 30_000),
+        collector.output().slice(-3000),
+      ).to.be.true;
+      await sleep(2000);
+      const served = load.acknowledged.length;
+      await sleep(1000);
+      expect(load.acknowledged.length, 'still answering after the restart').to.be.greaterThan(served);
+
+      collector.process.kill('SIGTERM');
+      expect(await collector.exited, collector.output().slice(-3000)).to.deep.equal({
+        code: 0,
+        signal: null,
+      });
+      await load.stop();
+      expect(collector.output()).to.include('collector worker died; starting it again');
+
+      const expected = new Set(load.acknowledged);
+      const counts = countById(
+        await readTopic(
+          kafkaClient(),
+          topic,
+          (r) => new Set(r.map((m) => m.event.id)).size >= expected.size,
+          {
+            timeoutMs: 60_000,
+          },
+        ),
+      );
+      expect([...expected].filter((id) => !counts.has(id))).to.deep.equal([]);
+    });
+  });
+});
