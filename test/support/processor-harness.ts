@@ -41,12 +41,15 @@ export class ProcessorHarness {
       QF_KAFKA_TOPICS_EVENTS_PARTITIONS: '2',
       QF_KAFKA_TOPICS_DLQ_NAME: `${prefix}.dlq`,
       QF_RETHINKDB_URL: `${services.rethinkdbUrl.replace(/\/[^/]*$/, '')}/${db}`,
-      QF_PROCESSOR_GROUPID: `${prefix}.group`,
-      QF_PROCESSOR_METRICSPORT: '0',
-      QF_PROCESSOR_SESSIONTIMEOUTMS: '10000',
+      QF_PROCESSOR_GROUP_ID: `${prefix}.group`,
+      QF_PROCESSOR_METRICS_PORT: '0',
+      QF_PROCESSOR_SESSION_TIMEOUT_MS: '10000',
       QF_LOG_LEVEL: 'warn',
     };
-    this.config = parseConfig('', this.env).config;
+    const { config, warnings } = parseConfig('', this.env);
+    // A misspelt QF_ variable is ignored with a warning: here it would quietly test something else.
+    if (warnings.length > 0) throw new Error(warnings.join('; '));
+    this.config = config;
     const kafka = createKafka(this.config.kafka, silentLogger);
     this.admin = kafka.admin();
     this.producer = kafka.producer({ idempotent: true });
