@@ -32,6 +32,9 @@ export interface ProcessorServiceOptions {
   onCommitted?: (batch: { topic: string; partition: number; timestamps: number[] }) => void;
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
 interface Metrics {
   records?: Counter<'topic' | 'outcome'>;
   latency?: Histogram;
@@ -51,6 +54,7 @@ export class ProcessorService {
   private readonly clock: BucketClock;
   private readonly metrics: Metrics;
   private running = false;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ProcessorServiceOptions) {
     const { kafka, processor } = options;
@@ -113,9 +117,43 @@ export class ProcessorService {
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.running = true;
+    this.sweeper = setInterval(() => {
+      this.expireTombstones().catch((error: unknown) => {
+        logger.warn({ err: errorMessage(error) }, 'could not expire tombstones; trying again in an hour');
+      });
+    }, HOUR_MS);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Forgets the deletes older than processor.tombstoneRetentionDays in every partition this
+   * instance holds and removes their tombstones from the store (hourly, and after each rebuild).
+   * Returns how many expired.
+   */
+  async expireTombstones(now = Date.now()): Promise<number> {
+    const cutoff = this.tombstoneCutoff(now);
+    if (cutoff === undefined) return 0;
+    let expired = 0;
+    for (const slot of [...this.slots.values()]) {
+      if (slot !== 'events') expired += await this.expireIn(slot, cutoff);
+    }
+    if (expired > 0) this.options.logger.info({ expired }, 'expired tombstones of old deletes');
+    return expired;
+  }
+
+  private tombstoneCutoff(now: number): number | undefined {
+    const days = this.options.processor.tombstoneRetentionDays;
+    return days === null ? undefined : now - days * DAY_MS;
+  }
+
+  private async expireIn(slot: TripSlot, cutoff: number): Promise<number> {
+    const ids = slot.expireTombstones(cutoff);
+    if (ids.length > 0) await this.options.store.expireTombstones(ids, new Date(cutoff).toISOString());
+    return ids.length;
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.sweeper);
     this.running = false;
     await this.consumer.disconnect();
     await this.producer.disconnect();
@@ -210,6 +248,8 @@ export class ProcessorService {
       const trip = new TripSlot(partition, { rules, clock: this.clock, timer: this.metrics.timer });
       const stored = await store.loadPartition(partition);
       trip.restore(stored.quotes, stored.bookings, stored.tombstones);
+      const cutoff = this.tombstoneCutoff(Date.now());
+      if (cutoff !== undefined) await this.expireIn(trip, cutoff);
       slot = trip;
       this.options.logger.info(
         { partition, quotes: stored.quotes.length, bookings: stored.bookings.length },

@@ -242,6 +242,12 @@ export const processorSchema = z
     sessionTimeoutMs: z.int().min(6000).default(30_000),
     /** Upper bound of the bytes fetched per partition at once (kafkajs maxBytesPerPartition). */
     maxBytesPerPartition: z.int().min(1024).default(1_048_576),
+    /**
+     * Days a deleted record's tombstone is kept (it stops an older version arriving later from
+     * reviving the record); null keeps them forever. At least twice the retention of the quotes
+     * and bookings topics: Kafka deletes whole segments, so a message may outlive its retention.
+     */
+    tombstoneRetentionDays: z.int().min(1).nullable().default(30),
   })
   .prefault({});
 
@@ -410,30 +416,46 @@ export const collectorSchema = z
   })
   .prefault({});
 
-export const configSchema = z.strictObject({
-  kafka: kafkaSchema,
-  rethinkdb: rethinkdbSchema,
-  redis: redisSchema,
-  log: logSchema,
-  kpi: kpiSchema,
-  resolution: resolutionSchema,
-  processor: processorSchema,
-  dashboard: dashboardSchema,
-  connectors: connectorsSchema,
-  sources: z
-    .array(sourceSchema)
-    .default([])
-    .superRefine((sources, ctx) => {
-      const seen = new Set<string>();
-      sources.forEach((source, index) => {
-        if (seen.has(source.name)) {
-          ctx.addIssue({ code: 'custom', path: [index, 'name'], message: 'duplicate source name' });
-        }
-        seen.add(source.name);
+export const configSchema = z
+  .strictObject({
+    kafka: kafkaSchema,
+    rethinkdb: rethinkdbSchema,
+    redis: redisSchema,
+    log: logSchema,
+    kpi: kpiSchema,
+    resolution: resolutionSchema,
+    processor: processorSchema,
+    dashboard: dashboardSchema,
+    connectors: connectorsSchema,
+    sources: z
+      .array(sourceSchema)
+      .default([])
+      .superRefine((sources, ctx) => {
+        const seen = new Set<string>();
+        sources.forEach((source, index) => {
+          if (seen.has(source.name)) {
+            ctx.addIssue({ code: 'custom', path: [index, 'name'], message: 'duplicate source name' });
+          }
+          seen.add(source.name);
+        });
+      }),
+    collector: collectorSchema,
+  })
+  .superRefine((config, ctx) => {
+    const days = config.processor.tombstoneRetentionDays;
+    if (days === null) return;
+    const { quotes, bookings } = config.kafka.topics;
+    const forever = quotes.retentionMs === -1 || bookings.retentionMs === -1;
+    if (forever || days * 86_400_000 < 2 * Math.max(quotes.retentionMs, bookings.retentionMs)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['processor', 'tombstoneRetentionDays'],
+        message:
+          'must be at least twice the retention of kafka.topics.quotes and kafka.topics.bookings ' +
+          '(null when they keep messages forever): an older version replayed from Kafka would revive a deleted record',
       });
-    }),
-  collector: collectorSchema,
-});
+    }
+  });
 
 export type Config = z.output<typeof configSchema>;
 export type KafkaConfig = Config['kafka'];

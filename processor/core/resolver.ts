@@ -82,6 +82,14 @@ export class Resolver {
     return this.marks[kind].get(id);
   }
 
+  /**
+   * Drops the version mark of a deleted record (tombstone expiry): from then on any version of it
+   * is new again. A live record's mark is kept.
+   */
+  forget(kind: 'quote' | 'booking', id: string): void {
+    if (this.marks[kind].get(id)?.deleted) this.marks[kind].delete(id);
+  }
+
   beginBatch(): void {
     this.capture = { quotes: new Map(), bookings: new Map(), clusters: new Map() };
   }

@@ -20,6 +20,8 @@ export interface TripSlotContext {
   rules: ResolutionRules;
   clock: BucketClock;
   timer: StepTimer;
+  /** Processing time, for tombstones' `deletedAt` (injected by tests). Default Date.now. */
+  now?: () => number;
 }
 
 export interface TripBatchResult {
@@ -38,6 +40,8 @@ export interface TripBatchResult {
 export class TripSlot {
   readonly resolver: Resolver;
   private readonly records = new Map<string, QuoteUpsert | BookingUpsert>();
+  /** When each tombstone of the slot was made (epoch ms), by `kind:id`; undated ones never expire. */
+  private readonly deletedAt = new Map<string, { kind: 'quote' | 'booking'; id: string; at: number }>();
 
   constructor(
     readonly partition: number,
@@ -63,13 +67,34 @@ export class TripSlot {
         version: stone.version,
         record: null,
       });
+      const at = stone.deletedAt === undefined ? NaN : Date.parse(stone.deletedAt);
+      if (!Number.isNaN(at)) {
+        this.deletedAt.set(`${stone.kind}:${stone.recordId}`, { kind: stone.kind, id: stone.recordId, at });
+      }
     }
+  }
+
+  /**
+   * Forgets the deletes made before `cutoff` (epoch ms) and returns the ids of their tombstone
+   * documents, to be removed from the store. Past the retention no older version of the record
+   * can still arrive from Kafka, so the mark has done its work.
+   */
+  expireTombstones(cutoff: number): string[] {
+    const expired: string[] = [];
+    for (const [key, { kind, id, at }] of this.deletedAt) {
+      if (at >= cutoff) continue;
+      this.resolver.forget(kind, id);
+      this.deletedAt.delete(key);
+      expired.push(tombstoneId(kind, id, this.partition));
+    }
+    return expired;
   }
 
   processBatch(batch: InboundBatch, kind: 'quote' | 'booking'): TripBatchResult {
     const { timer } = this.context;
     const dlq: DlqEntry[] = [];
     const touched = new Map<string, TripChange>();
+    const now = (this.context.now ?? Date.now)();
     let applied = 0;
     this.resolver.beginBatch();
     for (const message of batch.messages) {
@@ -106,8 +131,13 @@ export class TripSlot {
       applied++;
       touched.set(`${kind}:${record.id}`, change);
       const key = `${kind}:${record.id}`;
-      if (record.op === 'upsert') this.records.set(key, record);
-      else this.records.delete(key);
+      if (record.op === 'upsert') {
+        this.records.set(key, record);
+        this.deletedAt.delete(key);
+      } else {
+        this.records.delete(key);
+        this.deletedAt.set(key, { kind, id: record.id, at: now });
+      }
     }
     const changes = this.resolver.endBatch();
     const last = batch.messages.at(-1)?.offset ?? '-1';
@@ -125,7 +155,7 @@ export class TripSlot {
         counts: Object.fromEntries(entry.counts),
       }));
     });
-    this.fillDocuments(journal, changes, touched);
+    this.fillDocuments(journal, changes, touched, new Date(now).toISOString());
     return { journal, dlq, applied };
   }
 
@@ -133,6 +163,7 @@ export class TripSlot {
     journal: Journal,
     changes: BatchChanges,
     touched: ReadonlyMap<string, TripChange>,
+    deletedAt: string,
   ): void {
     const { partition } = this;
     for (const [id, { before, after }] of changes.quotes) {
@@ -160,6 +191,7 @@ export class TripSlot {
           kind: change.kind,
           recordId: change.id,
           version: change.version,
+          deletedAt,
         });
       } else {
         journal.tombstones.remove.push(id);

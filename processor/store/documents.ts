@@ -42,6 +42,8 @@ export interface TombstoneDoc {
   kind: 'quote' | 'booking';
   recordId: string;
   version: RecordVersion;
+  /** When the processor applied the delete (ISO-8601 UTC); expiry counts from here. */
+  deletedAt?: string;
 }
 
 export type EventDoc = CanonicalEvent & {

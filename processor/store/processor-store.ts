@@ -83,6 +83,29 @@ export class ProcessorStore {
     return found;
   }
 
+  /**
+   * Deletes the given tombstones if they were made before `cutoff` (ISO-8601 UTC). The check runs
+   * inside each document's replace, so a tombstone a batch has just written again under the same
+   * id (the record deleted once more) is kept.
+   */
+  async expireTombstones(ids: readonly string[], cutoff: string): Promise<void> {
+    const table = this.table('tombstones');
+    for (const part of chunks(ids)) {
+      const replaces = part.map((id) =>
+        table
+          .get(id)
+          .replace((row: Row) =>
+            (r.branch as (test: unknown, then: unknown, otherwise: unknown) => unknown)(
+              row.ne(null).and(row('deletedAt').default(cutoff).lt(cutoff)),
+              null,
+              row,
+            ),
+          ),
+      );
+      await this.client.run(r.expr(replaces));
+    }
+  }
+
   async readJournal(id: string): Promise<Journal | null> {
     const journal = await this.client.run(r.db(this.client.db).table('processor_journal').get<Journal>(id));
     return journal ?? null;

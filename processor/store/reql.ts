@@ -10,6 +10,8 @@ export interface Row {
   default(value: unknown): Row;
   lt(value: unknown): Row;
   eq(value: unknown): Row;
+  ne(value: unknown): Row;
+  and(value: unknown): Row;
   add(value: unknown): Row;
 }
 
@@ -24,7 +26,11 @@ export interface Sequence extends r.Operation<unknown> {
 
 export interface Table extends Sequence {
   getAll(...keys: unknown[]): Sequence;
-  get(id: string): { update(change: (row: Row) => unknown): r.Operation<unknown> };
+  get(id: string): {
+    update(change: (row: Row) => unknown): r.Operation<unknown>;
+    /** The function sees null for a missing document; returning null deletes the document. */
+    replace(change: (row: Row) => unknown): r.Operation<unknown>;
+  };
   insert(docs: unknown, options?: { conflict: 'replace' | 'update' | 'error' }): r.Operation<unknown>;
   delete(): r.Operation<unknown>;
 }

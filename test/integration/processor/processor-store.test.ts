@@ -104,4 +104,32 @@ describe('ProcessorStore (ReQL server)', function () {
       expect(loaded.quotes.map((q) => q.id)).to.deep.equal(['rentalcars:1']);
     });
   });
+
+  describe('when tombstones expire', () => {
+    const stone = (recordId: string, deletedAt?: string) => ({
+      id: `quote|${recordId}|0`,
+      partition: 0,
+      kind: 'quote' as const,
+      recordId,
+      version: 2,
+      ...(deletedAt === undefined ? {} : { deletedAt }),
+    });
+    it('should delete only those made before the cutoff, whatever ids it is given', async () => {
+      await store.applyJournal(
+        journal('q:0', 1, 0, (j) => {
+          j.tombstones.put.push(
+            stone('old', '2026-01-01T00:00:00.000Z'),
+            stone('fresh', '2026-07-01T00:00:00.000Z'),
+            stone('undated'),
+          );
+        }),
+      );
+      const ids = ['quote|old|0', 'quote|fresh|0', 'quote|undated|0', 'quote|missing|0'];
+      await store.expireTombstones(ids, '2026-06-01T00:00:00.000Z');
+      const left = (await client.run(
+        r.db(client.db).table('tombstones').orderBy('id').coerceTo('array'),
+      )) as { recordId: string }[];
+      expect(left.map((doc) => doc.recordId)).to.deep.equal(['fresh', 'undated']);
+    });
+  });
 });

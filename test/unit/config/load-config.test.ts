@@ -69,6 +69,32 @@ describe('parseConfig', () => {
     });
   });
 
+  describe('when tombstones would expire before Kafka lets go of older versions', () => {
+    const issue =
+      'processor.tombstoneRetentionDays: must be at least twice the retention of kafka.topics.quotes and ' +
+      'kafka.topics.bookings (null when they keep messages forever): an older version replayed from Kafka ' +
+      'would revive a deleted record';
+    it('should accept the defaults and a retention of twice the topics', () => {
+      expect(issuesOf('')).to.deep.equal([]);
+      expect(issuesOf('', { QF_KAFKA_TOPICS_BOOKINGS_RETENTION_MS: String(15 * 86_400_000) })).to.deep.equal(
+        [],
+      );
+    });
+    it('should name the key when the topics keep messages longer', () => {
+      expect(issuesOf('', { QF_KAFKA_TOPICS_BOOKINGS_RETENTION_MS: String(16 * 86_400_000) })).to.deep.equal([
+        issue,
+      ]);
+      expect(issuesOf('', { QF_KAFKA_TOPICS_QUOTES_RETENTION_MS: '-1' })).to.deep.equal([issue]);
+    });
+    it('should accept keeping tombstones forever whatever the topics keep', () => {
+      expect(
+        issuesOf('processor:\n  tombstoneRetentionDays: null\n', {
+          QF_KAFKA_TOPICS_QUOTES_RETENTION_MS: '-1',
+        }),
+      ).to.deep.equal([]);
+    });
+  });
+
   describe('when keys are wrong', () => {
     it('should report every error at once, each at its key', () => {
       const text = [

@@ -83,4 +83,89 @@ describe('TripSlot', () => {
       expect(again.journal.quotes.put).to.deep.equal([]);
     });
   });
+
+  describe('when tombstones pass their retention', () => {
+    const DAY = 86_400_000;
+    const deletedAt = Date.parse('2026-07-01T12:00:00Z');
+    const at = (time: number) => ({ ...context, now: () => time });
+    const deleteQuote = (slot: TripSlot, version: number, offset: number) =>
+      slot.processBatch(
+        {
+          topic: 'qf.quotes',
+          partition: 0,
+          messages: messages([remove('quote', 'rentalcars:1', version)], offset),
+        },
+        'quote',
+      );
+    const upsert = (slot: TripSlot, version: number, offset: number) =>
+      slot.processBatch(
+        { topic: 'qf.quotes', partition: 0, messages: messages([quote('1', { version })], offset) },
+        'quote',
+      );
+
+    it('should date each tombstone with the time the delete was processed', () => {
+      const slot = new TripSlot(0, at(deletedAt));
+      upsert(slot, 1, 0);
+      const { journal } = deleteQuote(slot, 2, 1);
+      expect(journal.tombstones.put).to.deep.equal([
+        {
+          id: 'quote|rentalcars:1|0',
+          partition: 0,
+          kind: 'quote',
+          recordId: 'rentalcars:1',
+          version: 2,
+          deletedAt: '2026-07-01T12:00:00.000Z',
+        },
+      ]);
+    });
+
+    it('should keep a delete younger than the cutoff, and forget an older one', () => {
+      const slot = new TripSlot(0, at(deletedAt));
+      upsert(slot, 1, 0);
+      deleteQuote(slot, 2, 1);
+      expect(slot.expireTombstones(deletedAt)).to.deep.equal([]);
+      expect(upsert(slot, 1, 2).applied, 'an older version while the tombstone lives').to.equal(0);
+
+      expect(slot.expireTombstones(deletedAt + DAY)).to.deep.equal(['quote|rentalcars:1|0']);
+      expect(slot.resolver.mark('quote', 'rentalcars:1')).to.equal(undefined);
+      expect(slot.expireTombstones(deletedAt + 2 * DAY), 'once only').to.deep.equal([]);
+      // Past the retention no older version can still come from Kafka: any version is news again.
+      expect(upsert(slot, 1, 3).applied).to.equal(1);
+    });
+
+    it('should not expire a record deleted again, nor one that came back to life', () => {
+      const slot = new TripSlot(0, at(deletedAt));
+      upsert(slot, 1, 0);
+      deleteQuote(slot, 2, 1);
+      upsert(slot, 3, 2);
+      expect(slot.expireTombstones(deletedAt + DAY)).to.deep.equal([]);
+      expect(slot.resolver.mark('quote', 'rentalcars:1')?.deleted).to.equal(false);
+
+      const later = new TripSlot(0, at(deletedAt + 10 * DAY));
+      later.restore([], [], deleteQuote(slot, 4, 3).journal.tombstones.put);
+      deleteQuote(later, 5, 4);
+      expect(later.expireTombstones(deletedAt + DAY), 'deleted again later').to.deep.equal([]);
+    });
+
+    it('should restore dated tombstones with their date and never expire undated ones', () => {
+      const slot = new TripSlot(0, context);
+      slot.restore(
+        [],
+        [],
+        [
+          {
+            id: 'quote|a:1|0',
+            partition: 0,
+            kind: 'quote',
+            recordId: 'a:1',
+            version: 2,
+            deletedAt: '2026-01-01T00:00:00Z',
+          },
+          { id: 'quote|b:1|0', partition: 0, kind: 'quote', recordId: 'b:1', version: 2 },
+        ],
+      );
+      expect(slot.expireTombstones(Date.parse('2026-12-01T00:00:00Z'))).to.deep.equal(['quote|a:1|0']);
+      expect(slot.resolver.mark('quote', 'b:1')).to.deep.equal({ version: 2, deleted: true });
+    });
+  });
 });
