@@ -1,8 +1,10 @@
 /**
- * Processor benchmark (run, never asserted): `npx tsx bench/processor.ts [--quotes N] [--stream N]`.
+ * Processor benchmark (run, never asserted):
+ * `npx tsx bench/processor.ts [--quotes N] [--stream N] [--resolve-only]`.
  *
- * 1. `quoteflow resolve` (resolveFiles) over a generated file of N quotes with their bookings,
- *    against reading and JSON-parsing the same files (the floor any resolver pays).
+ * 1. `quoteflow resolve` (resolveFiles, default worker threads) over a generated file of N quotes
+ *    with their bookings, against reading and JSON-parsing the same files in one thread (the floor
+ *    a single-threaded resolver pays). `--resolve-only` stops after this part (no services needed).
  * 2. The streaming path (ProcessorService → RethinkDB) over records in Kafka, against Kafka
  *    consumption alone (a consumer group reading and JSON-parsing the same messages).
  * 3. Kafka-to-RethinkDB latency (message timestamp → batch written and committed), p50/p99, for a
@@ -28,7 +30,7 @@ import { TABLES } from '../lib/rethinkdb/tables.js';
 import { normaliseStation } from '../processor/core/normalise.js';
 import { resolutionRules } from '../processor/core/rules.js';
 import { ProcessorService } from '../processor/processor-service.js';
-import { resolveFiles } from '../processor/resolve-files.js';
+import { defaultThreads, resolveFiles } from '../processor/resolve-files.js';
 import { ProcessorStore } from '../processor/store/processor-store.js';
 import { services, uniqueName } from '../test/support/services.js';
 import { silentLogger } from '../test/support/silent-logger.js';
@@ -42,6 +44,7 @@ function argument(name: string, fallback: number): number {
 
 const QUOTES = argument('quotes', 200_000);
 const STREAM = argument('stream', 20_000);
+const RESOLVE_ONLY = process.argv.includes('--resolve-only');
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
 
 async function benchResolve(): Promise<void> {
@@ -70,13 +73,14 @@ async function benchResolve(): Promise<void> {
 
     started = performance.now();
     const rules = resolutionRules(parseConfig('', {}).config.resolution);
-    const result = await resolveFiles({ quotes, bookings, out: join(dir, 'out.ndjson'), rules });
+    const threads = defaultThreads();
+    const result = await resolveFiles({ quotes, bookings, out: join(dir, 'out.ndjson'), rules, threads });
     const resolveMs = performance.now() - started;
     console.log(
       `resolve: ${QUOTES} quotes, ${count} records (${result.lines} live) in ${(resolveMs / 1000).toFixed(1)} s`,
     );
     console.log(`  read + JSON.parse only (baseline): ${rate(parsed, baselineMs)} records/s`);
-    console.log(`  quoteflow resolve:                 ${rate(result.records, resolveMs)} records/s`);
+    console.log(`  quoteflow resolve --threads ${threads}:   ${rate(result.records, resolveMs)} records/s`);
     console.log(`  ratio resolve / baseline: ${(baselineMs / resolveMs).toFixed(3)}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -221,4 +225,4 @@ async function benchStreaming(): Promise<void> {
 }
 
 await benchResolve();
-await benchStreaming();
+if (!RESOLVE_ONLY) await benchStreaming();

@@ -1,6 +1,7 @@
+import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { resolutionRules } from '../../processor/core/rules.js';
-import { resolveFiles } from '../../processor/resolve-files.js';
+import { defaultThreads, resolveFiles } from '../../processor/resolve-files.js';
 import { commandContext } from '../command-context.js';
 
 /**
@@ -15,9 +16,15 @@ export function registerResolveCommand(program: Command): void {
     .requiredOption('--bookings <file>', 'bookings, one canonical record a line, in arrival order')
     .requiredOption('--out <file>', 'where to write one JSON line per live quote and booking')
     .option('--skip-invalid', 'skip invalid lines (reported as a count) instead of stopping at the first')
+    .option(
+      '--threads <n>',
+      'worker threads that parse and validate lines while this one resolves them in file order; ' +
+        '0: everything in one thread (default: cores - 1, at least 1)',
+      parseThreads,
+    )
     .action(
       async (
-        options: { quotes: string; bookings: string; out: string; skipInvalid?: boolean },
+        options: { quotes: string; bookings: string; out: string; skipInvalid?: boolean; threads?: number },
         command: Command,
       ) => {
         const { config } = await commandContext(command, 'resolve');
@@ -25,6 +32,7 @@ export function registerResolveCommand(program: Command): void {
         const result = await resolveFiles({
           ...options,
           skipInvalid: options.skipInvalid ?? false,
+          threads: options.threads ?? defaultThreads(),
           rules: resolutionRules(config.resolution, config.sources),
         });
         const seconds = (performance.now() - started) / 1000;
@@ -34,4 +42,9 @@ export function registerResolveCommand(program: Command): void {
         );
       },
     );
+}
+
+function parseThreads(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return Number(value);
 }
