@@ -117,6 +117,20 @@ export function countById(received: readonly ReceivedEvent[]): Map<string, numbe
   return counts;
 }
 
+/** The ids of `expected` that never arrived on the topic (read until all did, or 60 s passed). */
+export async function missingFromTopic(
+  kafka: Kafka,
+  topic: string,
+  expected: Iterable<string>,
+): Promise<string[]> {
+  const ids = new Set(expected);
+  const received = await readTopic(kafka, topic, (r) => new Set(r.map((m) => m.event.id)).size >= ids.size, {
+    timeoutMs: 60_000,
+  });
+  const counts = countById(received);
+  return [...ids].filter((id) => !counts.has(id));
+}
+
 export function basic(key: string): string {
   return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 }

@@ -13,7 +13,7 @@ import {
   startCollectorProcess,
   waitHealthy,
 } from './collector-process.js';
-import { WRITE_KEY, countById, createTopic, kafkaClient, readTopic, tempDir } from './harness.js';
+import { WRITE_KEY, createTopic, kafkaClient, missingFromTopic, tempDir } from './harness.js';
 
 /** Process ids of the workers the collector's primary forked. */
 function workerPids(child: CollectorChild): number[] {
@@ -111,18 +111,7 @@ describe('collector with several worker processes (real Kafka)', function () {
       await waitHealthy(port, second);
       const after = await postBatch(port, 10);
       expect(after.status).to.equal(200);
-      const expected = new Set([...acknowledged, ...after.ids]);
-      const counts = countById(
-        await readTopic(
-          kafkaClient(),
-          topic,
-          (r) => new Set(r.map((m) => m.event.id)).size >= expected.size,
-          {
-            timeoutMs: 60_000,
-          },
-        ),
-      );
-      expect([...expected].filter((id) => !counts.has(id))).to.deep.equal([]);
+      expect(await missingFromTopic(kafkaClient(), topic, [...acknowledged, ...after.ids])).to.deep.equal([]);
       const leftovers = async () =>
         (await readdir(spoolDir.path)).filter((name) => name.startsWith('worker-'));
       expect(await until(async () => (await leftovers()).length === 0, 15_000), String(await leftovers())).to
@@ -167,18 +156,7 @@ describe('collector with several worker processes (real Kafka)', function () {
       await load.stop();
       expect(collector.output()).to.include('collector worker died; starting it again');
 
-      const expected = new Set(load.acknowledged);
-      const counts = countById(
-        await readTopic(
-          kafkaClient(),
-          topic,
-          (r) => new Set(r.map((m) => m.event.id)).size >= expected.size,
-          {
-            timeoutMs: 60_000,
-          },
-        ),
-      );
-      expect([...expected].filter((id) => !counts.has(id))).to.deep.equal([]);
+      expect(await missingFromTopic(kafkaClient(), topic, load.acknowledged)).to.deep.equal([]);
     });
   });
 });
