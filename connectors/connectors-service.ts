@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import { KafkaOffsetStore } from './offsets/offset-store.js';
 import { MysqlLogReader } from './log/mysql-log-reader.js';
 import { PgLogReader } from './log/pg-log-reader.js';
+import { replicationNames } from './log/pg-replication-setup.js';
 import { PollReader } from './poll/poll-reader.js';
 import type { SinkTopics } from './record-sink.js';
 import { RecordSink } from './record-sink.js';
@@ -49,6 +50,11 @@ export class ConnectorsService {
         replicationFactor: config.kafka.topics.quotes.replicationFactor,
         logger,
       });
+      const slotsInUse = new Set(
+        sources
+          .filter((source) => source.mode === 'log' && source.client === 'postgres')
+          .map((source) => replicationNames(source.name).slot),
+      );
       const runners = sources.map((source) => {
         // The binlog's before images carry the old stations: no last key per id to keep.
         const keysFromRows = source.mode === 'log' && source.client === 'mysql';
@@ -56,7 +62,7 @@ export class ConnectorsService {
         const log = logger.child({ source: source.name });
         let reader: SourceReader;
         if (source.mode === 'poll') reader = new PollReader(source, sink);
-        else if (source.client === 'postgres') reader = new PgLogReader(source, sink, log);
+        else if (source.client === 'postgres') reader = new PgLogReader(source, sink, log, slotsInUse);
         else reader = new MysqlLogReader(source, sink, log);
         return new SourceRunner({ source, reader, logger, backoff: config.connectors });
       });

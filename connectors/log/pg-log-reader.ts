@@ -3,6 +3,7 @@ import type { Pgoutput } from 'pg-logical-replication';
 import { LogicalReplicationService } from 'pg-logical-replication';
 import type { SourceConfig } from '../../lib/config/schema.js';
 import type { Logger } from '../../lib/logger.js';
+import { errorMessage } from '../../lib/errors.js';
 import type { MapOutcome, SourceRow } from '../mapping/row-mapper.js';
 import { mapRow } from '../mapping/row-mapper.js';
 import type { MappedTable } from '../mapping/table-mapping.js';
@@ -14,7 +15,7 @@ import type { LogOffset } from './log-offset.js';
 import { LOG_OFFSET_KEY, isLogOffset } from './log-offset.js';
 import { lsnToBigInt, lsnVersion } from './lsn.js';
 import { PgoutputTextDatesPlugin } from './pg-text-dates-plugin.js';
-import { ensurePublication, ensureSlot, replicationNames } from './pg-replication-setup.js';
+import { ensurePublication, ensureSlot, replicationNames, straySlots } from './pg-replication-setup.js';
 import { runSnapshot } from './table-snapshot.js';
 
 /** How long committed changes may wait for more before they are sent as one Kafka batch. */
@@ -48,9 +49,30 @@ export class PgLogReader implements SourceReader {
     private readonly source: SourceConfig,
     private readonly sink: RecordSink,
     private readonly logger: Logger,
+    /** Slots of every enabled Postgres log-mode source: any other `qf_` slot is reported as stray. */
+    private readonly slotsInUse: ReadonlySet<string> = new Set(),
   ) {
     this.tables = mappedTables(source);
     this.names = replicationNames(source.name);
+  }
+
+  /** Warns about slots nobody reads, which make the database keep WAL forever (best effort). */
+  private async reportStraySlots(db: Knex): Promise<void> {
+    try {
+      for (const stray of await straySlots(db, new Set([...this.slotsInUse, this.names.slot]))) {
+        this.logger.warn(
+          {
+            ...stray,
+            retainedMegabytes:
+              stray.retainedBytes === null ? null : Math.round(stray.retainedBytes / 2 ** 20),
+          },
+          `replication slot ${stray.slot} is read by no enabled source and makes the database keep WAL; ` +
+            `unless another Quoteflow uses it, drop it: select pg_drop_replication_slot('${stray.slot}')`,
+        );
+      }
+    } catch (error) {
+      this.logger.debug({ err: errorMessage(error) }, 'could not list replication slots');
+    }
   }
 
   async run(db: Knex, signal: AbortSignal, status: SourceStatus): Promise<void> {
@@ -61,6 +83,7 @@ export class PgLogReader implements SourceReader {
       this.tables.map((t) => t.mapping.table),
     );
     const start = await ensureSlot(db, slot);
+    await this.reportStraySlots(db);
     const committed = this.sink.committedOffset(LOG_OFFSET_KEY);
     let offset: LogOffset;
     if (isLogOffset(committed) && committed.stream === slot && !start.created) {

@@ -63,3 +63,36 @@ export async function ensureSlot(db: Knex, slot: string): Promise<{ lsn: string;
   );
   return { lsn: created.rows[0]?.lsn ?? '0/0', created: true };
 }
+
+/** A Quoteflow replication slot in the source's database that no enabled source reads. */
+export interface StraySlot {
+  slot: string;
+  /** A client is connected to it right now (another appliance, or a source still stopping). */
+  active: boolean;
+  /** WAL the server keeps for it, in bytes (null on a standby, which cannot say). */
+  retainedBytes: number | null;
+}
+
+/**
+ * Slots named like ours (`qf_…`, pgoutput) in this database that are not in `inUse`: left by a
+ * source that was removed, renamed or disabled. Postgres keeps every WAL segment such a slot has
+ * not confirmed, so one forgotten slot can fill the database server's disk. Never dropped here: the
+ * slot may belong to another Quoteflow reading the same database.
+ */
+export async function straySlots(db: Knex, inUse: ReadonlySet<string>): Promise<StraySlot[]> {
+  const result = await db.raw<{ rows: { slot_name: string; active: boolean; retained: string | null }[] }>(
+    `select slot_name, active,
+            case when pg_is_in_recovery() then null
+                 else pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::text end as retained
+       from pg_replication_slots
+      where database = current_database() and plugin = 'pgoutput' and slot_name like 'qf\\_%'
+      order by slot_name`,
+  );
+  return result.rows
+    .filter((row) => !inUse.has(row.slot_name))
+    .map((row) => ({
+      slot: row.slot_name,
+      active: row.active,
+      retainedBytes: row.retained === null ? null : Number(row.retained),
+    }));
+}

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { pino } from 'pino';
 import type { Knex } from 'knex';
 import { ConnectorsService } from '../../../connectors/connectors-service.js';
 import { lsnToBigInt } from '../../../connectors/log/lsn.js';
@@ -159,6 +160,45 @@ describe('connectors in log mode on postgres (logical replication, real database
       await db.schema.dropTable(other);
       expect(after >= written, `slot at ${after}, WAL written up to ${written}`).to.equal(true);
       expect(harness.on('quotes')).to.deep.equal([]);
+    });
+  });
+
+  describe('when the database holds a Quoteflow slot that no enabled source reads', () => {
+    it('should warn, naming the slot, the WAL it keeps and how to drop it, and leave it alone', async () => {
+      const stray = uniqueName('qf_stray').replace(/[^a-z0-9_]/g, '_');
+      await db.raw("select pg_create_logical_replication_slot(?, 'pgoutput')", [stray]);
+      const warnings: { msg: string; slot?: string; retainedBytes?: number }[] = [];
+      const logger = pino(
+        { level: 'warn' },
+        {
+          write: (line: string) => {
+            warnings.push(JSON.parse(line) as { msg: string; slot?: string });
+          },
+        },
+      );
+      try {
+        service = await ConnectorsService.start({
+          config: harness.config([quotesSource(source, 'postgres', table, { mode: 'log' })]),
+          kafka: harness.kafka,
+          logger,
+        });
+        const deadline = Date.now() + 30_000;
+        while (!warnings.some((w) => w.slot === stray) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const warning = warnings.find((w) => w.slot === stray);
+        expect(warning?.msg).to.include(`select pg_drop_replication_slot('${stray}')`);
+        expect(warning?.retainedBytes).to.be.a('number');
+        const own = replicationNames(source).slot;
+        expect(warnings.filter((w) => w.slot === own)).to.deep.equal([]);
+        const left = await db.raw<{ rows: unknown[] }>(
+          'select 1 from pg_replication_slots where slot_name = ?',
+          [stray],
+        );
+        expect(left.rows).to.have.length(1);
+      } finally {
+        await db.raw('select pg_drop_replication_slot(?)', [stray]);
+      }
     });
   });
 });
