@@ -125,8 +125,9 @@ export class WorkerSupervisor {
       { worker: index, code, signal, restartInMs: delay },
       'collector worker died; starting it again',
     );
+    // Not unref'd: with every worker dead this timer is all that keeps the supervisor alive.
     setTimeout(() => {
       if (!this.stopping) this.fork(index);
-    }, delay).unref();
+    }, delay);
   }
 }

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
@@ -157,6 +159,25 @@ describe('collector with several worker processes (real Kafka)', function () {
       expect(collector.output()).to.include('collector worker died; starting it again');
 
       expect(await missingFromTopic(kafkaClient(), topic, load.acknowledged)).to.deep.equal([]);
+    });
+  });
+
+  describe('when the workers cannot start (the port is taken)', () => {
+    it('should give up after a few tries and exit 1 instead of restarting them forever', async () => {
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const { port } = blocker.address() as AddressInfo;
+      try {
+        const collector = startCollectorProcess(environment(port, 2, services.kafkaBrokers.join(',')), {
+          group: true,
+        });
+        children.push(collector);
+        const exited = await collector.exited;
+        expect(exited, collector.output().slice(-3000)).to.deep.equal({ code: 1, signal: null });
+        expect(collector.output()).to.include('collector worker keeps failing at start; giving up');
+      } finally {
+        blocker.close();
+      }
     });
   });
 });
