@@ -124,6 +124,33 @@ describe('collector with several worker processes (real Kafka)', function () {
     });
   });
 
+  describe('when one process spools with Kafka away, dies, and restarts as two workers with Kafka back', () => {
+    it('should have worker 0 replay the spool the single process left, losing nothing', async () => {
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const first = startCollectorProcess(environment(port, 1, '127.0.0.1:9'));
+      children.push(first);
+      await waitHealthy(port, first);
+      const load = loadBatches(port, 3);
+      await sleep(2000);
+      first.process.kill('SIGKILL');
+      await load.stop();
+      expect((await first.exited).signal).to.equal('SIGKILL');
+      const rootSegments = async () => (await readdir(spoolDir.path)).filter((name) => name.endsWith('.seg'));
+      expect(await rootSegments()).to.not.be.empty;
+
+      const second = startCollectorProcess(environment(port, 2, services.kafkaBrokers.join(',')), {
+        group: true,
+      });
+      children.push(second);
+      await waitHealthy(port, second);
+      expect(await missingFromTopic(kafkaClient(), topic, load.acknowledged)).to.deep.equal([]);
+      expect(await until(async () => (await rootSegments()).length === 0, 15_000)).to.be.true;
+
+      second.process.kill('SIGTERM');
+      expect(await second.exited, second.output().slice(-3000)).to.deep.equal({ code: 0, signal: null });
+    });
+  });
+
   describe('when one of two workers is killed while serving', () => {
     it('should start it again, keep answering on the port, and exit 0 on SIGTERM with every event in Kafka', async () => {
       const port = 20_000 + Math.floor(Math.random() * 20_000);
