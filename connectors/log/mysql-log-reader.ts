@@ -20,6 +20,7 @@ import {
 import type { LogOffset } from './log-offset.js';
 import { LOG_OFFSET_KEY, isLogOffset } from './log-offset.js';
 import { runSnapshot } from './table-snapshot.js';
+import { DeliveryChain, recordDelivery } from './delivery-chain.js';
 
 const FLUSH_DELAY_MS = 20;
 /** Batches queued for Kafka before the binlog connection is paused (backpressure). */
@@ -137,14 +138,16 @@ class BinlogStream {
   private pending: MapOutcome[] = [];
   private pendingPosition: BinlogPosition | null = null;
   private pendingCommitMs = 0;
-  private flushing: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
   private lastOffsetCommitAt = Date.now();
-  private fail: (error: unknown) => void = () => undefined;
-  private broken = false;
-  private queuedBatches = 0;
   private binlog: Pausable | null = null;
   private paused = false;
+  private readonly deliveries = new DeliveryChain((waiting) => {
+    if (this.paused && waiting < MAX_QUEUED_BATCHES) {
+      this.paused = false;
+      this.binlog?.resume?.();
+    }
+  });
 
   constructor(
     private readonly source: SourceConfig,
@@ -167,14 +170,6 @@ class BinlogStream {
       supportBigNumbers: true,
       bigNumberStrings: true,
     });
-    const failure = new Promise<never>((_resolve, reject) => {
-      this.fail = (error) => {
-        this.broken = true;
-        reject(error instanceof Error ? error : new Error(String(error)));
-      };
-    });
-    // A failure after the race ended (a late flush) must not become an unhandled rejection.
-    failure.catch(() => undefined);
     const stopped = new Promise<void>((resolve) => {
       signal.addEventListener(
         'abort',
@@ -185,13 +180,13 @@ class BinlogStream {
       );
     });
     zongji.on('error', (error: unknown) => {
-      this.fail(error);
+      this.deliveries.fail(error);
     });
     zongji.on('binlog', (event: AnyBinlogEvent) => {
       try {
         this.onEvent(event);
       } catch (error) {
-        this.fail(error);
+        this.deliveries.fail(error);
       }
     });
     const includeSchema: Record<string, string[]> = {};
@@ -210,10 +205,10 @@ class BinlogStream {
       includeSchema,
     });
     try {
-      await Promise.race([failure, stopped]);
+      await Promise.race([this.deliveries.failed, stopped]);
     } finally {
       clearTimeout(this.flushTimer);
-      await this.flushing.catch(() => undefined);
+      await this.deliveries.settled();
       zongji.stop();
     }
   }
@@ -262,7 +257,7 @@ class BinlogStream {
     const quietFor = Date.now() - this.lastOffsetCommitAt;
     if (this.pending.length >= this.source.batchSize) {
       void this.flush();
-      if (this.queuedBatches >= MAX_QUEUED_BATCHES && !this.paused && this.binlog?.pause) {
+      if (this.deliveries.waiting >= MAX_QUEUED_BATCHES && !this.paused && this.binlog?.pause) {
         this.binlog.pause();
         this.paused = true;
       }
@@ -272,50 +267,34 @@ class BinlogStream {
     }
   }
 
+  /** Queues what whole transactions produced (DeliveryChain): sent to Kafka, then the offset committed. */
   private flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const outcomes = this.pending;
     const position = this.pendingPosition;
-    const commitMs = this.pendingCommitMs;
+    const committedAtMs = this.pendingCommitMs;
     this.pending = [];
     this.pendingPosition = null;
-    if (position === null) return this.flushing;
-    this.queuedBatches++;
-    this.flushing = this.flushing
-      .then(async () => {
-        if (this.broken) return;
-        const offset: LogOffset = {
-          mode: 'log',
-          phase: 'streaming',
-          stream: (this.status.offsets[LOG_OFFSET_KEY] as LogOffset | undefined)?.stream ?? '',
-          position: formatBinlogPosition(position),
-          snapshot: null,
-        };
-        const started = Date.now();
-        const delivered = await this.sink.deliver(outcomes, LOG_OFFSET_KEY, offset);
-        this.lastOffsetCommitAt = Date.now();
-        this.status.offsets[LOG_OFFSET_KEY] = offset;
-        this.status.rowsTotal += outcomes.length;
-        this.status.dlqTotal += delivered.dlq;
-        if (outcomes.length > 0) {
-          this.status.rowsPerSecond = Math.round(
-            (outcomes.length * 1000) / Math.max(1, Date.now() - started),
-          );
-        }
-        this.status.lagSeconds = Math.max(0, (Date.now() - commitMs) / 1000);
-        this.status.updatedAt = new Date().toISOString();
-      })
-      .catch((error: unknown) => {
-        this.fail(error);
-      })
-      .finally(() => {
-        this.queuedBatches--;
-        if (this.paused && this.queuedBatches < MAX_QUEUED_BATCHES) {
-          this.paused = false;
-          this.binlog?.resume?.();
-        }
+    if (position === null) return this.deliveries.settled();
+    return this.deliveries.enqueue(async () => {
+      const offset: LogOffset = {
+        mode: 'log',
+        phase: 'streaming',
+        stream: (this.status.offsets[LOG_OFFSET_KEY] as LogOffset | undefined)?.stream ?? '',
+        position: formatBinlogPosition(position),
+        snapshot: null,
+      };
+      const startedAt = Date.now();
+      const delivered = await this.sink.deliver(outcomes, LOG_OFFSET_KEY, offset);
+      this.lastOffsetCommitAt = Date.now();
+      recordDelivery(this.status, {
+        offset,
+        rows: outcomes.length,
+        dlq: delivered.dlq,
+        startedAt,
+        committedAtMs,
       });
-    return this.flushing;
+    });
   }
 }

@@ -17,6 +17,7 @@ import { lsnToBigInt, lsnVersion } from './lsn.js';
 import { PgoutputTextDatesPlugin } from './pg-text-dates-plugin.js';
 import { ensurePublication, ensureSlot, replicationNames, straySlots } from './pg-replication-setup.js';
 import { runSnapshot } from './table-snapshot.js';
+import { DeliveryChain, recordDelivery } from './delivery-chain.js';
 
 /** How long committed changes may wait for more before they are sent as one Kafka batch. */
 const FLUSH_DELAY_MS = 20;
@@ -123,10 +124,7 @@ class PgStream {
   private pending: MapOutcome[] = [];
   private pendingLsn: string | null = null;
   private pendingCommitMicros = 0n;
-  private flushing: Promise<void> = Promise.resolve();
-  private queuedBatches = 0;
-  private broken = false;
-  private fail: (error: unknown) => void = () => undefined;
+  private readonly deliveries = new DeliveryChain();
   private flushTimer: NodeJS.Timeout | undefined;
   private lastConfirmed: string;
   private lastOffsetCommitAt = 0;
@@ -159,16 +157,8 @@ class PgStream {
       protoVersion: 1,
       publicationNames: [this.names.publication],
     });
-    const failure = new Promise<never>((_resolve, reject) => {
-      this.fail = (error) => {
-        this.broken = true;
-        reject(error instanceof Error ? error : new Error(String(error)));
-      };
-    });
-    // A failure after the race ended (a late flush) must not become an unhandled rejection.
-    failure.catch(() => undefined);
     const failed = (error: unknown) => {
-      this.fail(error);
+      this.deliveries.fail(error);
     };
     const stopped = new Promise<void>((resolve) => {
       signal.addEventListener(
@@ -196,11 +186,11 @@ class PgStream {
       const subscription = this.service.subscribe(plugin, this.names.slot, offset.position).then(() => {
         if (!signal.aborted) throw new Error('replication stream ended');
       });
-      await Promise.race([subscription, failure, stopped]);
+      await Promise.race([subscription, this.deliveries.failed, stopped]);
     } finally {
       clearInterval(ping);
       clearTimeout(this.flushTimer);
-      await this.flushing.catch(() => undefined);
+      await this.deliveries.settled();
       await this.service.destroy();
     }
   }
@@ -252,7 +242,7 @@ class PgStream {
         if (this.pending.length >= this.source.batchSize) {
           void this.flush();
           // Decoding goes on while batches are sent, up to a bound (then the stream waits).
-          if (this.queuedBatches >= MAX_QUEUED_BATCHES) await this.flushing;
+          if (this.deliveries.waiting >= MAX_QUEUED_BATCHES) await this.deliveries.settled();
         } else {
           this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
         }
@@ -264,48 +254,38 @@ class PgStream {
   }
 
   /**
-   * Queues what whole transactions produced: sent to Kafka, then the offset committed, then the LSN
-   * confirmed, one batch after the other. After a failure nothing more is sent, so no later offset
-   * can be committed over a batch that was lost; the stream then restarts from the last offset.
+   * Queues what whole transactions produced (DeliveryChain): sent to Kafka, then the offset
+   * committed, then the LSN confirmed, one batch after the other.
    */
   private flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const outcomes = this.pending;
     const lsn = this.pendingLsn;
-    const commitMicros = this.pendingCommitMicros;
+    const committedAtMs = Number(this.pendingCommitMicros / 1000n);
     this.pending = [];
     this.pendingLsn = null;
-    if (lsn === null) return this.flushing;
-    this.queuedBatches++;
-    this.flushing = this.flushing
-      .then(async () => {
-        if (this.broken) return;
-        const offset: LogOffset = {
-          mode: 'log',
-          phase: 'streaming',
-          stream: this.names.slot,
-          position: lsn,
-          snapshot: null,
-        };
-        const started = Date.now();
-        const delivered = await this.sink.deliver(outcomes, LOG_OFFSET_KEY, offset);
-        await this.confirm(lsn);
-        this.lastOffsetCommitAt = Date.now();
-        this.status.offsets[LOG_OFFSET_KEY] = offset;
-        this.status.rowsTotal += outcomes.length;
-        this.status.dlqTotal += delivered.dlq;
-        this.status.rowsPerSecond = Math.round((outcomes.length * 1000) / Math.max(1, Date.now() - started));
-        this.status.lagSeconds = Math.max(0, Date.now() / 1000 - Number(commitMicros) / 1e6);
-        this.status.updatedAt = new Date().toISOString();
-      })
-      .catch((error: unknown) => {
-        this.fail(error);
-      })
-      .finally(() => {
-        this.queuedBatches--;
+    if (lsn === null) return this.deliveries.settled();
+    return this.deliveries.enqueue(async () => {
+      const offset: LogOffset = {
+        mode: 'log',
+        phase: 'streaming',
+        stream: this.names.slot,
+        position: lsn,
+        snapshot: null,
+      };
+      const startedAt = Date.now();
+      const delivered = await this.sink.deliver(outcomes, LOG_OFFSET_KEY, offset);
+      await this.confirm(lsn);
+      this.lastOffsetCommitAt = Date.now();
+      recordDelivery(this.status, {
+        offset,
+        rows: outcomes.length,
+        dlq: delivered.dlq,
+        startedAt,
+        committedAtMs,
       });
-    return this.flushing;
+    });
   }
 
   private async confirm(lsn: string): Promise<void> {
@@ -328,8 +308,8 @@ class PgStream {
       if (shouldRespond) await this.service.acknowledge(this.lastConfirmed);
       return;
     }
-    await this.flushing;
-    if (this.broken) return;
+    await this.deliveries.settled();
+    if (this.deliveries.isBroken) return;
     if (lsnToBigInt(lsn) <= lsnToBigInt(this.lastConfirmed)) {
       if (shouldRespond) await this.service.acknowledge(this.lastConfirmed);
       return;
