@@ -19,3 +19,8 @@ export interface LogOffset {
 export function isLogOffset(value: unknown): value is LogOffset {
   return typeof value === 'object' && value !== null && (value as { mode?: unknown }).mode === 'log';
 }
+
+/** The offset of a position reached while streaming changes. */
+export function streamingOffset(stream: string, position: string): LogOffset {
+  return { mode: 'log', phase: 'streaming', stream, position, snapshot: null };
+}

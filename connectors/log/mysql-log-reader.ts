@@ -18,7 +18,7 @@ import {
   parseBinlogPosition,
 } from './binlog-position.js';
 import type { LogOffset } from './log-offset.js';
-import { LOG_OFFSET_KEY, isLogOffset } from './log-offset.js';
+import { LOG_OFFSET_KEY, isLogOffset, streamingOffset } from './log-offset.js';
 import { runSnapshot } from './table-snapshot.js';
 import { DeliveryChain, recordDelivery } from './delivery-chain.js';
 
@@ -278,13 +278,10 @@ class BinlogStream {
     this.pendingPosition = null;
     if (position === null) return this.deliveries.settled();
     return this.deliveries.enqueue(async () => {
-      const offset: LogOffset = {
-        mode: 'log',
-        phase: 'streaming',
-        stream: (this.status.offsets[LOG_OFFSET_KEY] as LogOffset | undefined)?.stream ?? '',
-        position: formatBinlogPosition(position),
-        snapshot: null,
-      };
+      const offset = streamingOffset(
+        (this.status.offsets[LOG_OFFSET_KEY] as LogOffset | undefined)?.stream ?? '',
+        formatBinlogPosition(position),
+      );
       const startedAt = Date.now();
       const delivered = await this.sink.deliver(outcomes, LOG_OFFSET_KEY, offset);
       this.lastOffsetCommitAt = Date.now();

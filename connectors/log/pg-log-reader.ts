@@ -12,7 +12,7 @@ import type { RecordSink } from '../record-sink.js';
 import type { SourceReader } from '../source-runner.js';
 import type { SourceStatus } from '../source-status.js';
 import type { LogOffset } from './log-offset.js';
-import { LOG_OFFSET_KEY, isLogOffset } from './log-offset.js';
+import { LOG_OFFSET_KEY, isLogOffset, streamingOffset } from './log-offset.js';
 import { lsnToBigInt, lsnVersion } from './lsn.js';
 import { PgoutputTextDatesPlugin } from './pg-text-dates-plugin.js';
 import { ensurePublication, ensureSlot, replicationNames, straySlots } from './pg-replication-setup.js';
@@ -267,13 +267,7 @@ class PgStream {
     this.pendingLsn = null;
     if (lsn === null) return this.deliveries.settled();
     return this.deliveries.enqueue(async () => {
-      const offset: LogOffset = {
-        mode: 'log',
-        phase: 'streaming',
-        stream: this.names.slot,
-        position: lsn,
-        snapshot: null,
-      };
+      const offset = streamingOffset(this.names.slot, lsn);
       const startedAt = Date.now();
       const delivered = await this.sink.deliver(outcomes, LOG_OFFSET_KEY, offset);
       await this.confirm(lsn);
@@ -315,13 +309,7 @@ class PgStream {
       return;
     }
     if (Date.now() - this.lastOffsetCommitAt >= this.source.heartbeatIntervalMs) {
-      const offset: LogOffset = {
-        mode: 'log',
-        phase: 'streaming',
-        stream: this.names.slot,
-        position: lsn,
-        snapshot: null,
-      };
+      const offset = streamingOffset(this.names.slot, lsn);
       await this.sink.deliver([], LOG_OFFSET_KEY, offset);
       this.status.offsets[LOG_OFFSET_KEY] = offset;
       this.lastOffsetCommitAt = Date.now();
