@@ -19,7 +19,7 @@ import {
 } from './binlog-position.js';
 import type { LogOffset } from './log-offset.js';
 import { LOG_OFFSET_KEY, isLogOffset, streamingOffset } from './log-offset.js';
-import { runSnapshot } from './table-snapshot.js';
+import { snapshotThenStreamFrom } from './table-snapshot.js';
 import { DeliveryChain, recordDelivery } from './delivery-chain.js';
 
 const FLUSH_DELAY_MS = 20;
@@ -110,25 +110,17 @@ export class MysqlLogReader implements SourceReader {
         snapshot: null,
       };
     }
-    status.offsets[LOG_OFFSET_KEY] = offset;
-    if (offset.phase === 'snapshot') {
-      status.phase = 'snapshot';
-      offset = await runSnapshot(offset, {
-        source: this.source,
-        tables: this.tables,
-        sink: this.sink,
-        db,
-        version: binlogVersion(parseBinlogPosition(offset.position), -1),
-        signal,
-        onRows: (rows) => {
-          status.rowsTotal += rows;
-        },
-      });
-      status.offsets[LOG_OFFSET_KEY] = offset;
-      if (signal.aborted) return;
-    }
-    status.phase = 'streaming';
-    await new BinlogStream(this.source, this.sink, this.tables, status).run(offset, signal);
+    const from = await snapshotThenStreamFrom(offset, {
+      source: this.source,
+      tables: this.tables,
+      sink: this.sink,
+      db,
+      version: binlogVersion(parseBinlogPosition(offset.position), -1),
+      signal,
+      status,
+    });
+    if (from === null) return;
+    await new BinlogStream(this.source, this.sink, this.tables, status).run(from, signal);
   }
 }
 

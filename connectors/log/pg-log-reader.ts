@@ -16,7 +16,7 @@ import { LOG_OFFSET_KEY, isLogOffset, streamingOffset } from './log-offset.js';
 import { lsnToBigInt, lsnVersion } from './lsn.js';
 import { PgoutputTextDatesPlugin } from './pg-text-dates-plugin.js';
 import { ensurePublication, ensureSlot, replicationNames, straySlots } from './pg-replication-setup.js';
-import { runSnapshot } from './table-snapshot.js';
+import { snapshotThenStreamFrom } from './table-snapshot.js';
 import { DeliveryChain, recordDelivery } from './delivery-chain.js';
 
 /** How long committed changes may wait for more before they are sent as one Kafka batch. */
@@ -95,26 +95,18 @@ export class PgLogReader implements SourceReader {
       }
       offset = { mode: 'log', phase: 'snapshot', stream: slot, position: start.lsn, snapshot: null };
     }
-    status.offsets[LOG_OFFSET_KEY] = offset;
-    if (offset.phase === 'snapshot') {
-      status.phase = 'snapshot';
-      offset = await runSnapshot(offset, {
-        source: this.source,
-        tables: this.tables,
-        sink: this.sink,
-        db,
-        // The first change after the slot's start can sit exactly at that LSN: the snapshot is older.
-        version: lsnVersion(offset.position, 1n),
-        signal,
-        onRows: (rows) => {
-          status.rowsTotal += rows;
-        },
-      });
-      status.offsets[LOG_OFFSET_KEY] = offset;
-      if (signal.aborted) return;
-    }
-    status.phase = 'streaming';
-    await new PgStream(this.source, this.sink, this.tables, this.names, status).run(db, offset, signal);
+    const from = await snapshotThenStreamFrom(offset, {
+      source: this.source,
+      tables: this.tables,
+      sink: this.sink,
+      db,
+      // The first change after the slot's start can sit exactly at that LSN: the snapshot is older.
+      version: lsnVersion(offset.position, 1n),
+      signal,
+      status,
+    });
+    if (from === null) return;
+    await new PgStream(this.source, this.sink, this.tables, this.names, status).run(db, from, signal);
   }
 }
 

@@ -5,6 +5,7 @@ import type { SourceRow } from '../mapping/row-mapper.js';
 import { mapRow } from '../mapping/row-mapper.js';
 import type { MappedTable } from '../mapping/table-mapping.js';
 import type { RecordSink } from '../record-sink.js';
+import type { SourceStatus } from '../source-status.js';
 import type { LogOffset } from './log-offset.js';
 import { LOG_OFFSET_KEY } from './log-offset.js';
 
@@ -16,7 +17,30 @@ export interface SnapshotOptions {
   /** Every snapshot row carries the version of the log position the stream starts from. */
   version: RecordVersion;
   signal: AbortSignal;
-  onRows?: (rows: number) => void;
+}
+
+/**
+ * Where a log reader stands before it streams: with an offset still in its snapshot phase the
+ * snapshot runs (or resumes) first. Keeps the source's status (phase, offset, rows) as it goes.
+ * Resolves with the offset to stream from, or null when stopped during the snapshot.
+ */
+export async function snapshotThenStreamFrom(
+  offset: LogOffset,
+  options: SnapshotOptions & { status: SourceStatus },
+): Promise<LogOffset | null> {
+  const { status } = options;
+  status.offsets[LOG_OFFSET_KEY] = offset;
+  let from = offset;
+  if (from.phase === 'snapshot') {
+    status.phase = 'snapshot';
+    from = await runSnapshot(from, options, (rows) => {
+      status.rowsTotal += rows;
+    });
+    status.offsets[LOG_OFFSET_KEY] = from;
+    if (options.signal.aborted) return null;
+  }
+  status.phase = 'streaming';
+  return from;
 }
 
 /**
@@ -25,7 +49,11 @@ export interface SnapshotOptions {
  * version, so a row read late (or a snapshot resumed after a restart, by table and key) can never
  * win over a newer change. Commits the progress after every batch; returns the offset reached.
  */
-export async function runSnapshot(offset: LogOffset, options: SnapshotOptions): Promise<LogOffset> {
+async function runSnapshot(
+  offset: LogOffset,
+  options: SnapshotOptions,
+  onRows: (rows: number) => void,
+): Promise<LogOffset> {
   const { source, tables, sink, db, signal } = options;
   let current = offset;
   const startAt = Math.max(
@@ -50,7 +78,7 @@ export async function runSnapshot(offset: LogOffset, options: SnapshotOptions): 
       after = last[key] as string | number;
       current = { ...current, snapshot: { table: table.mapping.table, key: after } };
       await sink.deliver(outcomes, LOG_OFFSET_KEY, current);
-      options.onRows?.(rows.length);
+      onRows(rows.length);
       if (rows.length < source.batchSize) break;
     }
     const next = tables[index + 1];
