@@ -25,7 +25,6 @@ export class OrphanSpool {
   private constructor(
     private readonly spool: Spool,
     private readonly drainer: SpoolDrainer,
-    private readonly done: Promise<void>,
   ) {}
 
   static async start(options: OrphanSpoolOptions): Promise<OrphanSpool> {
@@ -52,7 +51,7 @@ export class OrphanSpool {
       onDrained: drained,
       ...(options.onReplayed ? { onReplayed: options.onReplayed } : {}),
     });
-    const orphan = new OrphanSpool(spool, drainer, done);
+    const orphan = new OrphanSpool(spool, drainer);
     drainer.start();
     void done.then(async () => {
       await orphan.stop();
@@ -65,11 +64,6 @@ export class OrphanSpool {
       }
     });
     return orphan;
-  }
-
-  /** Resolves once everything in the spool is in Kafka. */
-  drained(): Promise<void> {
-    return this.done;
   }
 
   /** Stops replaying (what is left stays on disk for the next start) and closes the spool. */
