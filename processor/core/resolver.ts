@@ -55,7 +55,7 @@ export class Resolver {
   private readonly matchOf = new Map<string, string>();
   private readonly matchedBy = new MultiMap();
   private readonly width: number;
-  /** Scratch list of block neighbours, reused by every lookup (none of them nests). */
+  /** Scratch list of blockNeighbours. */
   private readonly candidates: string[] = [];
   private capture: Capture | undefined;
 
@@ -186,10 +186,7 @@ export class Resolver {
     const neighbours = new Set<string>();
     const slot = this.slot(quote);
     const keys = this.blockKeys(quote);
-    const candidates = this.candidates;
-    candidates.length = 0;
-    for (const key of keys) this.quoteBlocks.collectNeighbours(key, slot, candidates);
-    for (const other of candidates) {
+    for (const other of this.blockNeighbours(this.quoteBlocks, keys, slot)) {
       const candidate = this.quotes.get(other);
       if (candidate && other !== quote.id && this.isDuplicate(quote, candidate)) neighbours.add(other);
     }
@@ -298,11 +295,7 @@ export class Resolver {
     const byRef = ref ? this.quoteRefs.get(ref) : undefined;
     if (byRef && byRef.length > 0) return this.preferred(booking, byRef);
     const candidates = new Set<string>();
-    const slot = this.slot(booking);
-    const found = this.candidates;
-    found.length = 0;
-    for (const key of this.blockKeys(booking)) this.quoteBlocks.collectNeighbours(key, slot, found);
-    for (const id of found) {
+    for (const id of this.blockNeighbours(this.quoteBlocks, this.blockKeys(booking), this.slot(booking))) {
       const quote = this.quotes.get(id);
       if (quote && this.canMatch(booking, quote)) candidates.add(id);
     }
@@ -337,15 +330,23 @@ export class Resolver {
 
   /** Bookings whose match a quote with these fields could win. */
   private bookingCandidates(quote: NormalisedQuote): Set<string> {
-    const result = new Set<string>();
-    const slot = this.slot(quote);
-    const found = this.candidates;
-    found.length = 0;
-    for (const key of this.blockKeys(quote)) this.bookingBlocks.collectNeighbours(key, slot, found);
-    for (const id of found) result.add(id);
+    const result = new Set<string>(
+      this.blockNeighbours(this.bookingBlocks, this.blockKeys(quote), this.slot(quote)),
+    );
     const ref = refKey(quote, quote.brokerQuoteRef);
     for (const id of (ref ? this.bookingRefs.get(ref) : undefined) ?? []) result.add(id);
     return result;
+  }
+
+  /**
+   * The ids an index holds under these block keys in the slot and its neighbours, in one scratch
+   * list reused by every lookup: read it before the next lookup (none of the callers nests them).
+   */
+  private blockNeighbours(index: SlotIndex, keys: readonly string[], slot: number): readonly string[] {
+    const found = this.candidates;
+    found.length = 0;
+    for (const key of keys) index.collectNeighbours(key, slot, found);
+    return found;
   }
 
   /** Block keys: stations and one customer key; candidates lie in the same or a neighbouring slot. */
