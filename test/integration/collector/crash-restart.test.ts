@@ -7,7 +7,15 @@ import { encodeFrame } from '../../../collector/spool/frame.js';
 import { services } from '../../support/services.js';
 import type { CollectorChild } from './collector-process.js';
 import { loadBatches, postBatch, sleep, startCollectorProcess, waitHealthy } from './collector-process.js';
-import { WRITE_KEY, countById, createTopic, kafkaClient, readTopic, tempDir } from './harness.js';
+import {
+  WRITE_KEY,
+  countById,
+  createTopic,
+  kafkaClient,
+  missingFromTopic,
+  readTopic,
+  tempDir,
+} from './harness.js';
 
 describe('collector process killed while spooling (real Kafka)', function () {
   this.timeout(180_000);
@@ -102,12 +110,8 @@ describe('collector process killed while spooling (real Kafka)', function () {
         await waitHealthy(port, third);
       }
       const all = new Set([...expected, ...duringStop]);
-      const final = countById(
-        await readTopic(kafkaClient(), topic, (r) => new Set(r.map((m) => m.event.id)).size >= all.size, {
-          timeoutMs: 60_000,
-        }),
-      );
-      expect(duringStop.filter((id) => !final.has(id))).to.deep.equal([]);
+      const missing = new Set(await missingFromTopic(kafkaClient(), topic, all));
+      expect(duringStop.filter((id) => missing.has(id))).to.deep.equal([]);
     });
   });
 });

@@ -17,8 +17,7 @@ import {
   startCollector,
   tempDir,
 } from './harness.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from './collector-process.js';
 
 /**
  * A Kafka client whose every broker connection goes through the proxy. kafkajs learns broker

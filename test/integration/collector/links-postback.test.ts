@@ -20,11 +20,10 @@ import {
   startCollector,
   tempDir,
 } from './harness.js';
+import { sleep } from './collector-process.js';
 
 const TOKEN = 'admin-token-0123456789';
 const SECRET = 'partner-secret-0123456789';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
