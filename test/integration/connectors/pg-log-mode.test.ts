@@ -7,7 +7,14 @@ import { replicationNames } from '../../../connectors/log/pg-replication-setup.j
 import { silentLogger } from '../../support/silent-logger.js';
 import { uniqueName } from '../../support/services.js';
 import { KafkaHarness, quotesSource } from './harness.js';
-import { createQuotesTable, dropReplication, quoteRow, romeTime, sourceDb } from './source-tables.js';
+import {
+  createQuotesTable,
+  dropReplication,
+  quoteRow,
+  restartWhileUpdating,
+  romeTime,
+  sourceDb,
+} from './source-tables.js';
 
 async function slotPosition(db: Knex, slot: string): Promise<bigint> {
   const result = await db.raw<{ rows: { confirmed_flush_lsn: string }[] }>(
@@ -99,40 +106,15 @@ describe('connectors in log mode on postgres (logical replication, real database
 
   describe('when the connector is stopped while changes keep coming, and started again', () => {
     it('should deliver every change (id, version), resuming from the confirmed LSN', async () => {
-      await db.batchInsert(
-        table,
-        Array.from({ length: 200 }, (_, i) => quoteRow(i + 1, romeTime())),
-        100,
-      );
-      await start({ batchSize: 50 });
-      await harness.waitFor('the snapshot', () => harness.on('quotes').length >= 200);
-      let updates = 0;
-      const writer = (async () => {
-        for (let round = 0; round < 30; round++) {
-          await db(table)
-            .whereBetween('id', [round * 5 + 1, round * 5 + 5])
-            .update({ price: String(round) });
-          updates += 5;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      })();
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await service?.stop();
-      service = undefined;
-      const atStop = harness.on('quotes').length;
-      await writer;
-      await start({ batchSize: 50 });
-      await harness.waitFor(
-        'every update',
-        () =>
-          new Set(harness.on('quotes').map((m) => `${String(m.value.id)}@${String(m.value.version)}`)).size >=
-          200 + updates,
-      );
+      const { atStop, updates, distinct } = await restartWhileUpdating(db, table, harness, {
+        start: () => start({ batchSize: 50 }),
+        stop: async () => {
+          await service?.stop();
+          service = undefined;
+        },
+      });
       expect(atStop).to.be.below(200 + updates);
-      const distinct = new Set(
-        harness.on('quotes').map((m) => `${String(m.value.id)}@${String(m.value.version)}`),
-      );
-      expect(distinct.size).to.equal(200 + updates);
+      expect(distinct).to.equal(200 + updates);
     });
   });
 

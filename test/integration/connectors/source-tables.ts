@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { createSourceDb } from '../../../lib/source-db.js';
 import { services } from '../../support/services.js';
+import type { KafkaHarness } from './harness.js';
 
 export type Client = 'postgres' | 'mysql';
 
@@ -84,4 +85,43 @@ export async function dropReplication(db: Knex, names: { slot: string; publicati
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await db.raw('drop publication if exists ??', [names.publication]);
+}
+
+/**
+ * Log mode's restart scenario: 200 rows snapshotted, then 150 updates in rounds while the
+ * connector is stopped and started again. Resolves once as many distinct changes (id, version)
+ * arrived as were made, with the messages that had arrived at the stop and the updates made.
+ */
+export async function restartWhileUpdating(
+  db: Knex,
+  table: string,
+  harness: KafkaHarness,
+  connector: { start: () => Promise<void>; stop: () => Promise<void> },
+): Promise<{ atStop: number; updates: number; distinct: number }> {
+  await db.batchInsert(
+    table,
+    Array.from({ length: 200 }, (_, i) => quoteRow(i + 1, romeTime())),
+    100,
+  );
+  await connector.start();
+  await harness.waitFor('the snapshot', () => harness.on('quotes').length >= 200);
+  let updates = 0;
+  const writer = (async () => {
+    for (let round = 0; round < 30; round++) {
+      await db(table)
+        .whereBetween('id', [round * 5 + 1, round * 5 + 5])
+        .update({ price: String(round) });
+      updates += 5;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await connector.stop();
+  const atStop = harness.on('quotes').length;
+  await writer;
+  await connector.start();
+  const distinct = () =>
+    new Set(harness.on('quotes').map((m) => `${String(m.value.id)}@${String(m.value.version)}`)).size;
+  await harness.waitFor('every update', () => distinct() >= 200 + updates);
+  return { atStop, updates, distinct: distinct() };
 }
