@@ -11,6 +11,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerReprocessCommand } from './commands/reprocess.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerUserCommands } from './commands/user.js';
+import { registerSimulateCommand } from './commands/simulate.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -33,5 +34,6 @@ registerDashboardCommand(program);
 registerUserCommands(program);
 registerConnectorsCommand(program);
 registerCollectorCommand(program);
+registerSimulateCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));
