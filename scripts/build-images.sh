@@ -32,6 +32,7 @@ NODE=docker.io/library/node:24-bookworm-slim
 RETHINKDB=docker.io/library/rethinkdb:2.4.4-bookworm-slim
 KAFKA=docker.io/apache/kafka:3.9.2
 REDIS=docker.io/library/redis:7
+POSTGRES=docker.io/library/postgres:15-bookworm
 
 say() { printf '[images] %s\n' "$*" >&2; }
 fail() {
@@ -72,7 +73,7 @@ if [[ "$(label_of "$BASE")" != "$base_hash" ]]; then
   # Smaller and reproducible enough: no apt lists or caches in the image.
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin
   tar -C "$rootfs" -c . | "$cli" import --change "LABEL dev.quoteflow.inputs=$base_hash" \
-    --change 'CMD ["/bin/bash"]' - "$BASE" >/dev/null
+    --change 'CMD ["/bin/bash"]' - "$BASE" >"$cache/import.log" 2>&1 || fail "importing the root file system" "$cache/import.log"
   rm -rf "$rootfs"
   echo "$BASE (built in $((SECONDS - t0)) s)"
 else
@@ -129,3 +130,14 @@ build "$KAFKA" "$ctx" "$( (hash_inputs "$ctx" && echo "$base_hash") | sha256sum 
 ctx="$cache/ctx-redis"
 mkdir -p "$ctx" && cp "$repo/docker/images/redis/Dockerfile" "$ctx/"
 build "$REDIS" "$ctx" "$( (hash_inputs "$ctx" && echo "$base_hash") | sha256sum | cut -c1-32)"
+
+# ---------------------------------------------------------------- postgres:15-bookworm (demo profile)
+ctx="$cache/ctx-postgres"
+mkdir -p "$ctx" && cp "$repo/docker/images/postgres/Dockerfile" "$repo/docker/images/postgres/entrypoint.sh" "$ctx/"
+build "$POSTGRES" "$ctx" "$( (hash_inputs "$ctx" && echo "$base_hash") | sha256sum | cut -c1-32)"
+
+# ---------------------------------------------------------------- site CA certificates for docker/Dockerfile
+# The host already trusts its proxy's CA; the Quoteflow image build needs it for `npm ci`.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$repo/docker/certs/"
+fi
