@@ -56,8 +56,8 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option(
       '--collector <url>',
-      'collector base URL for web events (default $QF_SIMULATE_COLLECTOR_URL; none: no events); ' +
-        'the write key comes from $QF_SIMULATE_WRITE_KEY',
+      'collector base URL for web events (default $SIMULATE_COLLECTOR_URL; none: no events); ' +
+        'the write key comes from $SIMULATE_WRITE_KEY',
     )
     .option('--no-create-tables', 'do not create missing source tables')
     .action(async (options: SimulateOptions, command: Command) => {
@@ -76,10 +76,10 @@ export function registerSimulateCommand(program: Command): void {
           'no source to write to: enable one in sources[] or name it with --sources',
         );
 
-      const collectorUrl = options.collector ?? process.env.QF_SIMULATE_COLLECTOR_URL;
-      const writeKey = process.env.QF_SIMULATE_WRITE_KEY ?? '';
+      const collectorUrl = options.collector ?? process.env.SIMULATE_COLLECTOR_URL;
+      const writeKey = process.env.SIMULATE_WRITE_KEY ?? '';
       if (collectorUrl && writeKey === '') {
-        throw new InvalidArgumentError('QF_SIMULATE_WRITE_KEY: required to send events to the collector');
+        throw new InvalidArgumentError('SIMULATE_WRITE_KEY: required to send events to the collector');
       }
 
       const controller = new AbortController();

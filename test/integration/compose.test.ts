@@ -535,8 +535,8 @@ describe('appliance: compose.yaml and docker/Dockerfile', function () {
     const args = (stage: Stage, keyword: string): string[] =>
       stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 
-    it('builds on node:20-bookworm-slim and compiles with npm ci + npm run build', () => {
-      for (const stage of stages) expect(stage.from).to.equal('node:20-bookworm-slim');
+    it('builds on node:24-bookworm-slim and compiles with npm ci + npm run build', () => {
+      for (const stage of stages) expect(stage.from).to.equal('node:24-bookworm-slim');
       const runs = stages.flatMap((s) => args(s, 'RUN')).join('\n');
       expect(runs).to.match(/\bnpm ci\b/);
       expect(runs).to.match(/\bnpm run build\b/);
