@@ -90,7 +90,8 @@ export class Simulation {
     const brokers = this.random.sample(this.options.brokers, this.random.int(1, this.odds.maxBrokersAsked));
     const quotes: QuoteRow[] = [];
     for (const broker of brokers) {
-      const quotedAt = t + this.random.int(0, 20) * SECOND;
+      // Brokers answer within 20 s (or the follow-up window, when that is shorter).
+      const quotedAt = t + this.random.int(0, Math.min(20, this.odds.followUpSeconds)) * SECOND;
       const quote = this.quote(broker, person, trip, quotedAt);
       quotes.push(quote);
       this.schedule(quotedAt, { type: 'quote.insert', at: new Date(quotedAt), quote });
@@ -131,7 +132,7 @@ export class Simulation {
   }
 
   private followUp(from: number): number {
-    return from + this.random.int(5, Math.max(5, this.odds.followUpSeconds)) * SECOND;
+    return from + this.random.int(1, Math.max(1, this.odds.followUpSeconds)) * SECOND;
   }
 
   private drawTrip(now: number): Trip {
@@ -240,7 +241,7 @@ export class Simulation {
   }
 
   private scheduleClick(anonymousId: string, quote: QuoteRow, quotedAt: number): void {
-    const at = quotedAt + this.random.int(1, 15) * SECOND;
+    const at = quotedAt + this.random.int(1, Math.max(1, Math.min(15, this.odds.followUpSeconds))) * SECOND;
     this.schedule(at, {
       type: 'event',
       at: new Date(at),
