@@ -33,7 +33,8 @@ fail() {
 packages=(podman uidmap slirp4netns fuse-overlayfs netavark aardvark-dns iptables runc catatonit debootstrap docker-compose)
 missing=()
 for pkg in "${packages[@]}"; do
-  dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$pkg")
+  # dpkg-query, not `dpkg -s | grep -q`: grep quitting early makes dpkg fail with SIGPIPE under pipefail.
+  [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" == 'install ok installed' ]] || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
   ((EUID == 0)) || fail "need root to install: ${missing[*]}"
