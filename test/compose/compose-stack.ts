@@ -15,6 +15,8 @@ export interface ContainerState {
   health: string | undefined;
   restartCount: number;
   startedAt: string;
+  /** Host process id of the container's first process (its init with `init: true`). */
+  pid: number;
 }
 
 /**
@@ -91,7 +93,13 @@ export class ComposeStack {
     const states: ContainerState[] = [];
     for (const item of list) {
       const info = await this.api<{
-        State: { Status: string; ExitCode: number; Health?: { Status: string }; StartedAt: string };
+        State: {
+          Status: string;
+          ExitCode: number;
+          Health?: { Status: string };
+          StartedAt: string;
+          Pid: number;
+        };
         RestartCount: number;
       }>(`/containers/${item.Id}/json`);
       states.push({
@@ -102,6 +110,7 @@ export class ComposeStack {
         health: info.State.Health?.Status || undefined,
         restartCount: info.RestartCount,
         startedAt: info.State.StartedAt,
+        pid: info.State.Pid,
       });
     }
     return states;
@@ -112,9 +121,40 @@ export class ComposeStack {
     return (Volumes ?? []).map((v) => v.Name).filter((name) => name.startsWith(`${this.project}-`));
   }
 
-  /** The last lines of every container's log, for a failure message. */
-  async logs(): Promise<string> {
-    return this.compose(['logs', '--no-color', '--tail', '40']).catch((e: unknown) => String(e));
+  /** The last lines of every container's log, for a failure message (read through the engine's API). */
+  async logs(lines = 40): Promise<string> {
+    const out: string[] = [];
+    for (const container of await this.containers().catch(() => [])) {
+      const raw = await this.rawLogs(container.id, lines).catch((e: unknown) => String(e));
+      out.push(`--- ${container.service} (${container.status}, exit ${container.exitCode})`, raw);
+    }
+    return out.join('\n');
+  }
+
+  /** A container's log; without a TTY the engine frames it in 8-byte headers, which are dropped. */
+  private rawLogs(id: string, lines: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { socketPath: this.socketPath, path: `/containers/${id}/logs?stdout=true&stderr=true&tail=${lines}` },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const data = Buffer.concat(chunks);
+            const text: string[] = [];
+            let at = 0;
+            while (at + 8 <= data.length && data[at + 1] === 0 && (data[at] === 1 || data[at] === 2)) {
+              const size = data.readUInt32BE(at + 4);
+              text.push(data.subarray(at + 8, at + 8 + size).toString('utf8'));
+              at += 8 + size;
+            }
+            resolve(at === 0 ? data.toString('utf8') : text.join(''));
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
   }
 }
 

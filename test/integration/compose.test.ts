@@ -501,7 +501,7 @@ describe('appliance: compose.yaml and docker/Dockerfile', function () {
 
       it('migrate runs once after Kafka and RethinkDB are healthy', () => {
         const migrate = dict(services.migrate, 'services.migrate');
-        expect(commandOf(migrate)).to.deep.equal(['migrate']);
+        expect(commandOf(migrate)[0]).to.equal('migrate');
         expect(migrate.restart).to.equal('no');
         expect(dependsOn(migrate)).to.include({ kafka: 'service_healthy', rethinkdb: 'service_healthy' });
       });
