@@ -42,7 +42,9 @@ async function healthConfig(id) {
 }
 
 async function tick() {
-  const listing = JSON.parse((await podman(['ps', '--format', 'json', '--filter', 'status=running'])) || '[]');
+  const listing = JSON.parse(
+    (await podman(['ps', '--format', 'json', '--filter', 'status=running'])) || '[]',
+  );
   const now = Date.now();
   const seen = new Set();
   for (const container of listing) {
@@ -70,7 +72,9 @@ for (;;) {
   try {
     await tick();
   } catch (error) {
-    process.stderr.write(`${new Date().toISOString()} healthcheck-driver: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${new Date().toISOString()} healthcheck-driver: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
   await new Promise((resolve) => setTimeout(resolve, TICK_MS));
 }
