@@ -4,7 +4,28 @@ import { ensureTopics, standardTopics } from '../../lib/kafka/topics.js';
 import { migrate } from '../../lib/rethinkdb/migrate.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { TABLES } from '../../lib/rethinkdb/tables.js';
+import { backoffDelay, sleep } from '../../lib/backoff.js';
+import type { Logger } from '../../lib/logger.js';
 import { commandContext } from '../command-context.js';
+
+/**
+ * Connects, retrying until `waitMs` passed. kafkajs's admin retries only its operations; its first
+ * connection follows the client's short retry budget, and on `docker compose restart` Kafka comes
+ * back long after migrate started (compose restarts every container at once, without order).
+ */
+async function connectWithin(connect: () => Promise<void>, waitMs: number, logger: Logger): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await connect();
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      logger.warn({ err: error, attempt }, 'Kafka is not reachable yet; retrying');
+      await sleep(Math.max(250, backoffDelay(attempt, 500, 5000)));
+    }
+  }
+}
 
 /**
  * `quoteflow migrate`: creates the RethinkDB database, tables and indexes and the Kafka topics.
@@ -39,7 +60,7 @@ export function registerMigrateCommand(program: Command): void {
           const admin = kafka.admin({
             retry: { maxRetryTime: waitMs, retries: Math.max(5, Math.ceil(waitMs / 2000)) },
           });
-          await admin.connect();
+          await connectWithin(() => admin.connect(), waitMs, logger);
           try {
             const result = await ensureTopics(admin, standardTopics(config.kafka), logger);
             process.stdout.write(
