@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { KafkaConfig, ProcessorConfig } from '../lib/config/schema.js';
 import { QuoteflowError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -38,6 +38,7 @@ const DAY_MS = 24 * HOUR_MS;
 interface Metrics {
   records?: Counter<'topic' | 'outcome'>;
   latency?: Histogram;
+  lag?: Gauge<'topic' | 'partition'>;
   timer: StepTimer;
 }
 
@@ -81,6 +82,12 @@ export class ProcessorService {
               name: `${METRIC_PREFIX}processor_latency_seconds`,
               help: 'From the Kafka message timestamp to its batch written to RethinkDB',
               buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+              registers: [registry],
+            }),
+            lag: new Gauge({
+              name: `${METRIC_PREFIX}processor_lag_messages`,
+              help: 'Messages on the partition after the last one processed, when its last batch was fetched',
+              labelNames: ['topic', 'partition'],
               registers: [registry],
             }),
           }
@@ -208,6 +215,7 @@ export class ProcessorService {
       if (dlq.length > 0) await this.sendToDlq(dlq);
       await timer.timeAsync('journal', () => store.writeJournal(journal));
       await timer.timeAsync('write', () => store.applyJournal(journal));
+      await timer.timeAsync('sync', () => store.syncApplied());
       await timer.timeAsync('commit', () =>
         this.consumer.commitOffsets([
           {
@@ -217,8 +225,12 @@ export class ProcessorService {
           },
         ]),
       );
+      // The high watermark comes with the fetch: how far behind this partition was at that moment.
+      const lag = Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n);
       this.observe(batch.topic, batch.messages, applied, dlq.length);
+      this.metrics.lag?.set({ topic: batch.topic, partition: batch.partition }, lag);
       await this.reportStatus(batch.topic, batch.partition, batch.lastOffset(), {
+        lag,
         applied,
         unchanged: batch.messages.length - applied - dlq.length,
         dlq: dlq.length,
@@ -265,7 +277,7 @@ export class ProcessorService {
     topic: string,
     partition: number,
     lastOffset: string,
-    counts: { applied: number; unchanged: number; dlq: number },
+    counts: { lag: number; applied: number; unchanged: number; dlq: number },
   ): Promise<void> {
     try {
       await this.options.store.reportStatus({
