@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { KafkaConfig, ProcessorConfig } from '../lib/config/schema.js';
 import { QuoteflowError, errorMessage } from '../lib/errors.js';
+import { KeyedLock } from '../lib/keyed-lock.js';
 import type { Logger } from '../lib/logger.js';
 import { METRIC_PREFIX } from '../lib/metrics.js';
 import { coPartitionAssigner } from './co-partition-assigner.js';
@@ -52,6 +53,8 @@ export class ProcessorService {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly slots = new Map<string, TripSlot | 'events'>();
+  /** Partition N of qf.quotes and of qf.bookings share slot `trip:N`: their batches take turns. */
+  private readonly slotLock = new KeyedLock();
   private readonly clock: BucketClock;
   private readonly metrics: Metrics;
   private running = false;
@@ -120,7 +123,7 @@ export class ProcessorService {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.processor.concurrentPartitions,
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.running = true;
@@ -187,6 +190,13 @@ export class ProcessorService {
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const isEvents = batch.topic === this.options.topics.events.name;
+    const slotId = `${isEvents ? 'events' : 'trip'}:${batch.partition}`;
+    await this.slotLock.run(slotId, () => this.processBatch(payload, slotId, isEvents));
+  }
+
+  private async processBatch(payload: EachBatchPayload, slotId: string, isEvents: boolean): Promise<void> {
+    const { batch } = payload;
     if (batch.messages.length === 0 || payload.isStale() || !payload.isRunning()) return;
     const { topics, store } = this.options;
     const { timer } = this.metrics;
@@ -195,8 +205,6 @@ export class ProcessorService {
       partition: batch.partition,
       messages: batch.messages,
     };
-    const isEvents = batch.topic === topics.events.name;
-    const slotId = `${isEvents ? 'events' : 'trip'}:${batch.partition}`;
     try {
       const slot = await this.slot(slotId, batch.partition, isEvents);
       let journal: Journal;

@@ -89,13 +89,19 @@ export class ProcessorStore {
     }
   }
 
+  /**
+   * Every stored document of a partition number. Read through a cursor: RethinkDB refuses to
+   * build an array of more than 100,000 elements on the server, which `coerceTo('array')` would.
+   */
   async loadPartition(
     partition: number,
   ): Promise<{ quotes: QuoteDoc[]; bookings: BookingDoc[]; tombstones: TombstoneDoc[] }> {
-    const load = async <T>(table: string): Promise<T[]> =>
-      (await this.client.run(
-        this.table(table).getAll(partition, { index: 'partition' }).coerceTo('array'),
-      )) as T[];
+    const load = async <T>(table: string): Promise<T[]> => {
+      const cursor = (await this.client.run(
+        this.table(table).getAll(partition, { index: 'partition' }),
+      )) as r.Cursor;
+      return (await cursor.toArray()) as T[];
+    };
     const [quotes, bookings, tombstones] = await Promise.all([
       load<QuoteDoc>('quotes'),
       load<BookingDoc>('bookings'),
