@@ -62,7 +62,9 @@ function run(clock: BucketClock, sorted: readonly CanonicalEvent[]): EventWindow
   return out;
 }
 
-describe('EventWindows', () => {
+describe('EventWindows', function () {
+  // Property tests: a hundred generated stores each, slow on a loaded 2-core machine.
+  this.timeout(20_000);
   describe('when events with any offset arrive in receivedAt string order', () => {
     it('should hand out contiguous final windows that together equal the whole recomputation', () => {
       fc.assert(

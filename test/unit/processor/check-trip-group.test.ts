@@ -41,7 +41,9 @@ function checkAll(state: StoredState) {
 const live = (records: ReturnType<typeof finalLiveRecords>) =>
   records.filter((record): record is QuoteUpsert | BookingUpsert => record.op === 'upsert');
 
-describe('checkTripGroup', () => {
+describe('checkTripGroup', function () {
+  // Property tests: a hundred generated stores each, slow on a loaded 2-core machine.
+  this.timeout(20_000);
   describe('when the store is what a processor wrote', () => {
     it('should find no difference and sum, pair by pair, to the rollups of the whole store', () => {
       fc.assert(
