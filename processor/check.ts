@@ -32,6 +32,7 @@ export async function checkStore(
   const clock = new BucketClock(kpiTimeZone);
   const records = { quotes: 0, bookings: 0, events: 0, rollups: 0 };
   const differences: string[] = [];
+  await reader.requireIndexes();
 
   const pairs = await reader.stationPairs();
   for (const pickup of [...pairs.keys()].sort()) {

@@ -1,3 +1,4 @@
+import { QuoteflowError } from '../../lib/errors.js';
 import type { CanonicalEvent } from '../../lib/records/canonical.js';
 import type { BucketClock } from '../core/kpi/buckets.js';
 import { addEvent, visitorMarks } from '../core/kpi/event-contributions.js';
@@ -48,13 +49,19 @@ export class EventWindows {
   add(event: CanonicalEvent): void {
     const wall = Date.parse(`${event.receivedAt.slice(0, 16)}:00Z`);
     if (!(wall >= this.wallMs)) {
-      throw new Error(`events are not in receivedAt order at event ${event.id} (${event.receivedAt})`);
+      throw new QuoteflowError(
+        'CHECK_EVENT_ORDER',
+        `events are not in receivedAt order at event ${event.id} (${event.receivedAt})`,
+      );
     }
     this.wallMs = wall;
     const starts = this.clock.starts(toEpochMs(event.receivedAt, 'UTC', 'receivedAt'));
     const earliest = [starts.minute, starts.hour, starts.day].sort()[0] ?? starts.day;
     if (this.boundary !== null && earliest < this.boundary) {
-      throw new Error(`event ${event.id} (${event.receivedAt}) falls in a window already compared`);
+      throw new QuoteflowError(
+        'CHECK_EVENT_ORDER',
+        `event ${event.id} (${event.receivedAt}) falls in a window already compared`,
+      );
     }
     addEvent(this.rollups, this.clock, event);
     for (const mark of visitorMarks(this.clock, event)) this.visitors.set(mark.id, mark.start);

@@ -1,4 +1,5 @@
 import r from 'rethinkdb';
+import { QuoteflowError } from '../../lib/errors.js';
 import type { CanonicalEvent } from '../../lib/records/canonical.js';
 import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
@@ -10,6 +11,16 @@ import type { TripGroup } from './trip-group.js';
 /** Absent from @types/rethinkdb: the bounds below and above every value of an index range. */
 const { minval: MINVAL, maxval: MAXVAL } = r as unknown as { minval: unknown; maxval: unknown };
 
+/** The secondary indexes the reads below go through, per table (lib/rethinkdb/tables.ts). */
+const INDEXES_READ: Readonly<Record<string, readonly string[]>> = {
+  quotes: ['stations'],
+  bookings: ['stations'],
+  clusters: ['stations'],
+  rollups: ['pickupStation', 'granularity_start'],
+  events: ['receivedAt'],
+  visitors: ['granularity_start_project'],
+};
+
 /**
  * What `quoteflow check` reads, each query a cursor over an index: never `coerceTo('array')`,
  * which RethinkDB refuses beyond 100,000 documents. Every method returns one bounded slice (a
@@ -17,6 +28,23 @@ const { minval: MINVAL, maxval: MAXVAL } = r as unknown as { minval: unknown; ma
  */
 export class CheckStoreReader {
   constructor(private readonly client: RethinkdbClient) {}
+
+  /**
+   * Fails with a sentence naming the fix when an index is missing: a database made before check
+   * streamed lacks some until `quoteflow migrate` has run.
+   */
+  async requireIndexes(): Promise<void> {
+    for (const [table, needed] of Object.entries(INDEXES_READ)) {
+      const present = new Set(await this.client.run(this.table(table).indexList()));
+      const missing = needed.filter((index) => !present.has(index));
+      if (missing.length > 0) {
+        throw new QuoteflowError(
+          'CHECK_INDEX_MISSING',
+          `table ${table} lacks index ${missing.join(', ')}: run \`quoteflow migrate\` first`,
+        );
+      }
+    }
+  }
 
   /**
    * Every pickup station with its drop-off stations, from the `stations` indexes of quotes,

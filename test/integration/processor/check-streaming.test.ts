@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import r from 'rethinkdb';
+import { QuoteflowError } from '../../../lib/errors.js';
 import { migrate } from '../../../lib/rethinkdb/migrate.js';
 import type { RethinkdbClient } from '../../../lib/rethinkdb/rethinkdb-client.js';
 import { TABLES } from '../../../lib/rethinkdb/tables.js';
@@ -77,6 +78,35 @@ describe('quoteflow check over more than 100,000 documents (real RethinkDB)', fu
         `visitor ${visitor.id}: expected but not stored`,
       ]);
       expect(differences).to.have.length(3);
+    });
+  });
+});
+
+describe('quoteflow check on a database migrated before check streamed (real RethinkDB)', function () {
+  this.timeout(60_000);
+  const db = uniqueName('qf_test_check_index');
+  let client: RethinkdbClient;
+
+  before(async () => {
+    client = testRethinkdbClient(db);
+    await migrate(client, TABLES, silentLogger);
+    await client.run(r.db(db).table('bookings').indexDrop('stations'));
+  });
+
+  after(async () => {
+    await client.close();
+    await dropTestDatabase(db);
+  });
+
+  it('should name the missing index and the command that adds it', async () => {
+    const failure = await checkStore(client, defaultRules, ZONE).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(QuoteflowError);
+    expect(failure).to.include({
+      code: 'CHECK_INDEX_MISSING',
+      message: 'table bookings lacks index stations: run `quoteflow migrate` first',
     });
   });
 });
