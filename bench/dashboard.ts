@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import r from 'rethinkdb';
 import type { Socket } from 'socket.io-client';
 import { io } from 'socket.io-client';
-import { cursorRows } from '../dashboard/queries/cursor-rows.js';
+import { cursorRows } from '../lib/rethinkdb/cursor-rows.js';
 import { recordsInPeriod } from '../dashboard/queries/records-query.js';
 import { parseRecordFilter } from '../dashboard/queries/record-filter.js';
 import type { LiveSnapshot } from '../dashboard/live/live-state.js';
