@@ -61,8 +61,8 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
  *
  * Cost per batch: the journal (one hard write), then one query per table and kind of change, all
  * in flight at once over the one connection (a journal never puts and removes the same id, so
- * their order does not matter), then one `sync()` per table. Reads happen only for records, to
- * keep a newer version another partition stored.
+ * their order does not matter), the rollups after them, then one `sync()` per table. Reads
+ * happen only for records, to keep a newer version another partition stored.
  */
 export class ProcessorStore {
   private readonly durability: Durability;
@@ -165,7 +165,11 @@ export class ProcessorStore {
     );
   }
 
-  /** Applies a journal; safe to repeat. Call `syncApplied()` before committing its offsets. */
+  /**
+   * Applies a journal; safe to repeat. Call `syncApplied()` before committing its offsets.
+   * The rollups go last: the dashboard's live tiles follow the rollups' changefeed, and a number
+   * on a tile should never run ahead of the records an analyst finds behind it.
+   */
   async applyJournal(journal: Journal): Promise<void> {
     const { partition } = journal;
     await Promise.all([
@@ -179,8 +183,8 @@ export class ProcessorStore {
       this.remove('tombstones', journal.tombstones.remove),
       this.put('events', journal.events),
       this.put('visitors', journal.visitors),
-      this.applyRollups(journal.rollups, journal.guard, journal.offset),
     ]);
+    await this.applyRollups(journal.rollups, journal.guard, journal.offset);
   }
 
   /**
