@@ -5,13 +5,17 @@
  * 1. `quoteflow resolve` (resolveFiles, default worker threads) over a generated file of N quotes
  *    with their bookings, against reading and JSON-parsing the same files in one thread (the floor
  *    a single-threaded resolver pays). `--resolve-only` stops after this part (no services needed).
- * 2. The streaming path (ProcessorService → RethinkDB) over records in Kafka, against Kafka
- *    consumption alone (a consumer group reading and JSON-parsing the same messages).
+ * 2. The streaming path (ProcessorService → RethinkDB) over records in Kafka, against two
+ *    baselines in the same run: Kafka consumption alone (a consumer group reading and
+ *    JSON-parsing the same messages), and plain batched inserts into the same RethinkDB server
+ *    (200 documents per query, hard durability: what a naive bulk loader does) of (a) the same
+ *    records and (b) the documents the processor stores for them (records, clusters, tombstones,
+ *    rollups, as TripSlot computes them), so (b) measures the write path's own cost.
+ *    `--stream-only` skips part 1.
  * 3. Kafka-to-RethinkDB latency (message timestamp → batch written and committed), p50/p99, for a
  *    trickle of records produced while the processor is caught up.
  *
- * The ReQL server of the development machines is reqlite, an in-memory emulator written in
- * JavaScript on the same 2 cores: store-bound figures say little about RethinkDB itself.
+ * It names the ReQL server it measured (RethinkDB's own `server_status`).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -29,6 +33,9 @@ import { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
 import { TABLES } from '../lib/rethinkdb/tables.js';
 import { normaliseStation } from '../processor/core/normalise.js';
 import { resolutionRules } from '../processor/core/rules.js';
+import { BucketClock } from '../processor/core/kpi/buckets.js';
+import { StepTimer } from '../processor/pipeline/step-timer.js';
+import { TripSlot } from '../processor/pipeline/trip-slot.js';
 import { ProcessorService } from '../processor/processor-service.js';
 import { defaultThreads, resolveFiles } from '../processor/resolve-files.js';
 import { ProcessorStore } from '../processor/store/processor-store.js';
@@ -45,6 +52,8 @@ function argument(name: string, fallback: number): number {
 const QUOTES = argument('quotes', 200_000);
 const STREAM = argument('stream', 20_000);
 const RESOLVE_ONLY = process.argv.includes('--resolve-only');
+const STREAM_ONLY = process.argv.includes('--stream-only');
+const INSERT_BATCH = 200;
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
 
 async function benchResolve(): Promise<void> {
@@ -130,6 +139,29 @@ async function benchStreaming(): Promise<void> {
     };
     for (let i = 0; i < records.length; i += 5000) await send(records.slice(i, i + 5000));
     const total = records.length;
+    const server = await serverVersion(client);
+
+    // Baselines: plain batched inserts of the same records, and of the documents the processor
+    // stores for them, into scratch tables of the same server.
+    const plainInsert = async (docs: readonly object[]): Promise<number> => {
+      const scratch = uniqueName('bench_inserts');
+      await client.run(r.db(client.db).tableCreate(scratch));
+      const started = performance.now();
+      for (let i = 0; i < docs.length; i += INSERT_BATCH) {
+        await client.run(
+          r
+            .db(client.db)
+            .table(scratch)
+            .insert(docs.slice(i, i + INSERT_BATCH), { conflict: 'replace' }),
+        );
+      }
+      const ms = performance.now() - started;
+      await client.run(r.db(client.db).tableDrop(scratch));
+      return ms;
+    };
+    const insertMs = await plainInsert(records);
+    const documents = processorDocuments(records, config);
+    const documentsMs = await plainInsert(documents);
 
     // Baseline: Kafka consumption alone.
     const consumer = kafka.consumer({ groupId: uniqueName('qf-bench-bare') });
@@ -208,8 +240,16 @@ async function benchStreaming(): Promise<void> {
     console.log(`streaming: ${total} records on 3+3 partitions`);
     console.log(`  time per pipeline step: ${stepSums.join(', ')}`);
     console.log(`  Kafka consumption alone (baseline): ${rate(consumed, bareMs)} records/s`);
-    console.log(`  processor → RethinkDB (reqlite):     ${rate(committed, streamMs)} records/s`);
-    console.log(`  ratio streaming / baseline: ${(bareMs / streamMs).toFixed(3)}`);
+    console.log(
+      `  plain inserts into ${server}, ${INSERT_BATCH} per query (baseline): ${rate(total, insertMs)} records/s`,
+    );
+    console.log(`  processor → ${server}: ${rate(committed, streamMs)} records/s`);
+    console.log(`  ratio streaming / Kafka consumption: ${(bareMs / streamMs).toFixed(3)}`);
+    console.log(`  ratio streaming / plain inserts:     ${(insertMs / streamMs).toFixed(3)}`);
+    console.log(
+      `  plain inserts of the processor's ${documents.length} documents (baseline): ${rate(total, documentsMs)} records/s`,
+    );
+    console.log(`  ratio streaming / plain inserts of its documents: ${(documentsMs / streamMs).toFixed(3)}`);
     console.log(
       `  Kafka → RethinkDB latency over ${trickle.length} trickled records: p50 ${percentile(50)} ms, p99 ${percentile(99)} ms`,
     );
@@ -224,5 +264,52 @@ async function benchStreaming(): Promise<void> {
   }
 }
 
-await benchResolve();
+/**
+ * The documents the processor stores for these records (records, clusters, tombstones, rollups),
+ * computed by one TripSlot over batches of 2,000 as the pipeline would; ids prefixed by table so
+ * they can share one scratch table.
+ */
+function processorDocuments(
+  records: ReturnType<typeof generateWorkload>,
+  config: ReturnType<typeof parseConfig>['config'],
+): object[] {
+  const slot = new TripSlot(0, {
+    rules: resolutionRules(config.resolution),
+    clock: new BucketClock(config.kpi.timezone),
+    timer: new StepTimer(),
+  });
+  const documents: object[] = [];
+  const tagged = (table: string, docs: readonly { id: string }[]) =>
+    docs.map((doc) => ({ ...doc, id: `${table}/${doc.id}` }));
+  for (const kind of ['quote', 'booking'] as const) {
+    const ofKind = records.filter((record) => record.kind === kind);
+    for (let i = 0; i < ofKind.length; i += 2000) {
+      const messages = ofKind
+        .slice(i, i + 2000)
+        .map((record, n) => ({ offset: String(i + n), value: Buffer.from(JSON.stringify(record)) }));
+      const { journal } = slot.processBatch({ topic: kind, partition: 0, messages }, kind);
+      documents.push(
+        ...tagged('quotes', journal.quotes.put),
+        ...tagged('bookings', journal.bookings.put),
+        ...tagged('clusters', journal.clusters.put),
+        ...tagged('tombstones', journal.tombstones.put),
+        ...tagged(
+          'rollups',
+          journal.rollups.map((rollup) => ({ id: rollup.id, ...rollup.key, counts: rollup.counts })),
+        ),
+      );
+    }
+  }
+  return documents;
+}
+
+/** `rethinkdb 2.4.4 (…)`, as the server reports itself. */
+async function serverVersion(client: RethinkdbClient): Promise<string> {
+  const status = await client.run<{ process: { version: string } }>(
+    r.db('rethinkdb').table('server_status').nth(0),
+  );
+  return status.process.version.replace(/ \(.*$/, '');
+}
+
+if (!STREAM_ONLY) await benchResolve();
 if (!RESOLVE_ONLY) await benchStreaming();

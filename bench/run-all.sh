@@ -12,3 +12,5 @@ echo "== bench/dashboard"
 npx tsx bench/dashboard.ts
 echo "== bench/processor"
 npx tsx bench/processor.ts
+echo "== bench/pipeline"
+npx tsx bench/pipeline.ts

@@ -1,15 +1,12 @@
-import r from 'rethinkdb';
-import type { CanonicalEvent } from '../lib/records/canonical.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
+import { rollupDifferences, setDifferences } from './check/differences.js';
+import type { EventWindow } from './check/event-windows.js';
+import { EventWindows } from './check/event-windows.js';
+import { CheckStoreReader } from './check/store-reader.js';
+import { checkTripGroup } from './check/trip-group.js';
 import { BucketClock } from './core/kpi/buckets.js';
-import { stateTotals } from './core/kpi/contributions.js';
-import { addEvent, visitorMarks } from './core/kpi/event-contributions.js';
 import { RollupDelta } from './core/kpi/rollup-delta.js';
-import { Resolver } from './core/resolver.js';
 import type { ResolutionRules } from './core/rules.js';
-import { toTripChange } from './core/trip-change.js';
-import type { BookingDoc, QuoteDoc } from './store/documents.js';
-import type { Table } from './store/reql.js';
 
 export interface CheckReport {
   records: { quotes: number; bookings: number; events: number; rollups: number };
@@ -19,85 +16,55 @@ export interface CheckReport {
 /**
  * `quoteflow check`: recomputes resolution and every rollup from the stored records and compares
  * them with what the processor stored. Counters missing on one side count as 0.
+ *
+ * It streams the store in slices so memory does not grow with the tables (processor/README.md,
+ * "`quoteflow check`"): quotes, bookings and clusters one station pair at a time, trip rollups one
+ * pickup station at a time (every contribution to a trip rollup comes from records with that
+ * pickup station), events in `receivedAt` order with visitors and event rollups compared a window
+ * of buckets at a time.
  */
 export async function checkStore(
   client: RethinkdbClient,
   rules: ResolutionRules,
   kpiTimeZone: string,
 ): Promise<CheckReport> {
-  const all = async <T>(name: string): Promise<T[]> =>
-    (await client.run((r.db(client.db).table(name) as unknown as Table).coerceTo('array'))) as T[];
-  const [quotes, bookings, events, rollups, visitors, clusters] = await Promise.all([
-    all<QuoteDoc>('quotes'),
-    all<BookingDoc>('bookings'),
-    all<CanonicalEvent>('events'),
-    all<{ id: string; counts: Record<string, number> }>('rollups'),
-    all<{ id: string }>('visitors'),
-    all<{ id: string }>('clusters'),
-  ]);
-  const differences: string[] = [];
-  const resolver = new Resolver(rules);
-  for (const doc of [...quotes, ...bookings]) resolver.apply(toTripChange(doc, rules));
-
-  for (const doc of quotes) {
-    const expected = resolver.quoteView(doc.id)?.clusterId;
-    if (expected !== doc.clusterId)
-      differences.push(`quote ${doc.id} clusterId: stored ${doc.clusterId}, expected ${String(expected)}`);
-  }
-  for (const doc of bookings) {
-    const view = resolver.bookingView(doc.id);
-    if (view?.quoteId !== doc.quoteId || view.clusterId !== doc.clusterId) {
-      differences.push(
-        `booking ${doc.id}: stored quoteId ${String(doc.quoteId)} clusterId ${String(doc.clusterId)}, ` +
-          `expected ${String(view?.quoteId)} ${String(view?.clusterId)}`,
-      );
-    }
-  }
-  compareSets(
-    'cluster',
-    new Set(clusters.map((doc) => doc.id)),
-    new Set(resolver.clusterViews().map((view) => view.id)),
-    differences,
-  );
-
+  const reader = new CheckStoreReader(client);
   const clock = new BucketClock(kpiTimeZone);
-  const expected = stateTotals(new RollupDelta(), clock, resolver);
-  const expectedVisitors = new Set<string>();
-  for (const event of events) {
-    addEvent(expected, clock, event);
-    for (const mark of visitorMarks(clock, event)) expectedVisitors.add(mark.id);
-  }
-  compareSets('visitor', new Set(visitors.map((doc) => doc.id)), expectedVisitors, differences);
+  const records = { quotes: 0, bookings: 0, events: 0, rollups: 0 };
+  const differences: string[] = [];
+  await reader.requireIndexes();
 
-  const want = expected.toJSON();
-  const have = new Map(rollups.map((doc) => [doc.id, doc.counts]));
-  for (const id of [...new Set([...Object.keys(want), ...have.keys()])].sort()) {
-    const a = have.get(id) ?? {};
-    const b = want[id] ?? {};
-    for (const metric of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-      const stored = a[metric] ?? 0;
-      const computed = b[metric] ?? 0;
-      if (stored !== computed)
-        differences.push(`rollup ${id} ${metric}: stored ${stored}, recomputed ${computed}`);
+  const pairs = await reader.stationPairs();
+  for (const pickup of [...pairs.keys()].sort()) {
+    const expected = new RollupDelta();
+    for (const dropoff of [...(pairs.get(pickup) ?? [])].sort()) {
+      const group = await reader.tripGroup(pickup, dropoff);
+      records.quotes += group.quotes.length;
+      records.bookings += group.bookings.length;
+      differences.push(...checkTripGroup(group, rules, clock, expected));
     }
+    const stored = await reader.tripRollups(pickup);
+    records.rollups += stored.length;
+    differences.push(...rollupDifferences(expected.toJSON(), stored));
   }
-  return {
-    records: {
-      quotes: quotes.length,
-      bookings: bookings.length,
-      events: events.length,
-      rollups: rollups.length,
-    },
-    differences,
-  };
-}
 
-function compareSets(
-  what: string,
-  stored: ReadonlySet<string>,
-  expected: ReadonlySet<string>,
-  out: string[],
-): void {
-  for (const id of stored) if (!expected.has(id)) out.push(`${what} ${id}: stored but not expected`);
-  for (const id of expected) if (!stored.has(id)) out.push(`${what} ${id}: expected but not stored`);
+  const windows = new EventWindows(clock);
+  const compare = async (window: EventWindow) => {
+    const [visitorIds, stored] = await Promise.all([
+      reader.visitorIds(window.from, window.to),
+      reader.eventRollups(window.from, window.to),
+    ]);
+    records.rollups += stored.length;
+    differences.push(...setDifferences('visitor', visitorIds, window.visitorIds));
+    differences.push(...rollupDifferences(window.rollups.toJSON(), stored));
+  };
+  for await (const event of reader.eventsInOrder()) {
+    records.events += 1;
+    windows.add(event);
+    const due = windows.due();
+    if (due !== undefined) await compare(windows.take(due));
+  }
+  await compare(windows.take());
+
+  return { records, differences };
 }

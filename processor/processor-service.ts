@@ -1,8 +1,9 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { KafkaConfig, ProcessorConfig } from '../lib/config/schema.js';
 import { QuoteflowError, errorMessage } from '../lib/errors.js';
+import { KeyedLock } from '../lib/keyed-lock.js';
 import type { Logger } from '../lib/logger.js';
 import { METRIC_PREFIX } from '../lib/metrics.js';
 import { coPartitionAssigner } from './co-partition-assigner.js';
@@ -38,6 +39,7 @@ const DAY_MS = 24 * HOUR_MS;
 interface Metrics {
   records?: Counter<'topic' | 'outcome'>;
   latency?: Histogram;
+  lag?: Gauge<'topic' | 'partition'>;
   timer: StepTimer;
 }
 
@@ -51,6 +53,8 @@ export class ProcessorService {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly slots = new Map<string, TripSlot | 'events'>();
+  /** Partition N of qf.quotes and of qf.bookings share slot `trip:N`: their batches take turns. */
+  private readonly slotLock = new KeyedLock();
   private readonly clock: BucketClock;
   private readonly metrics: Metrics;
   private running = false;
@@ -83,6 +87,12 @@ export class ProcessorService {
               buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
               registers: [registry],
             }),
+            lag: new Gauge({
+              name: `${METRIC_PREFIX}processor_lag_messages`,
+              help: 'Messages on the partition after the last one processed, when its last batch was fetched',
+              labelNames: ['topic', 'partition'],
+              registers: [registry],
+            }),
           }
         : {}),
     };
@@ -113,7 +123,7 @@ export class ProcessorService {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.processor.concurrentPartitions,
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.running = true;
@@ -180,6 +190,13 @@ export class ProcessorService {
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const isEvents = batch.topic === this.options.topics.events.name;
+    const slotId = `${isEvents ? 'events' : 'trip'}:${batch.partition}`;
+    await this.slotLock.run(slotId, () => this.processBatch(payload, slotId, isEvents));
+  }
+
+  private async processBatch(payload: EachBatchPayload, slotId: string, isEvents: boolean): Promise<void> {
+    const { batch } = payload;
     if (batch.messages.length === 0 || payload.isStale() || !payload.isRunning()) return;
     const { topics, store } = this.options;
     const { timer } = this.metrics;
@@ -188,8 +205,6 @@ export class ProcessorService {
       partition: batch.partition,
       messages: batch.messages,
     };
-    const isEvents = batch.topic === topics.events.name;
-    const slotId = `${isEvents ? 'events' : 'trip'}:${batch.partition}`;
     try {
       const slot = await this.slot(slotId, batch.partition, isEvents);
       let journal: Journal;
@@ -208,6 +223,7 @@ export class ProcessorService {
       if (dlq.length > 0) await this.sendToDlq(dlq);
       await timer.timeAsync('journal', () => store.writeJournal(journal));
       await timer.timeAsync('write', () => store.applyJournal(journal));
+      await timer.timeAsync('sync', () => store.syncApplied());
       await timer.timeAsync('commit', () =>
         this.consumer.commitOffsets([
           {
@@ -217,8 +233,12 @@ export class ProcessorService {
           },
         ]),
       );
+      // The high watermark comes with the fetch: how far behind this partition was at that moment.
+      const lag = Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n);
       this.observe(batch.topic, batch.messages, applied, dlq.length);
+      this.metrics.lag?.set({ topic: batch.topic, partition: batch.partition }, lag);
       await this.reportStatus(batch.topic, batch.partition, batch.lastOffset(), {
+        lag,
         applied,
         unchanged: batch.messages.length - applied - dlq.length,
         dlq: dlq.length,
@@ -265,7 +285,7 @@ export class ProcessorService {
     topic: string,
     partition: number,
     lastOffset: string,
-    counts: { applied: number; unchanged: number; dlq: number },
+    counts: { lag: number; applied: number; unchanged: number; dlq: number },
   ): Promise<void> {
     try {
       await this.options.store.reportStatus({

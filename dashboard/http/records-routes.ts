@@ -5,7 +5,7 @@ import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { formatIssues } from '../../lib/validation/issues.js';
 import { recordColumns } from '../export/record-columns.js';
 import { exportFormat, sendExport } from '../export/send-export.js';
-import { cursorRows } from '../queries/cursor-rows.js';
+import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RecordFilter } from '../queries/record-filter.js';
 import { parseRecordFilter } from '../queries/record-filter.js';
 import type { RecordKind } from '../queries/record-kinds.js';

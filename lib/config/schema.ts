@@ -243,6 +243,12 @@ export const processorSchema = z
     /** Upper bound of the bytes fetched per partition at once (kafkajs maxBytesPerPartition). */
     maxBytesPerPartition: z.int().min(1024).default(1_048_576),
     /**
+     * Topic-partitions one instance processes at once (kafkajs partitionsConsumedConcurrently).
+     * Batches of one partition number (its quotes and its bookings) still run one at a time; more
+     * lets one partition's CPU work overlap another's writes to RethinkDB.
+     */
+    concurrentPartitions: z.int().min(1).max(64).default(3),
+    /**
      * Days a deleted record's tombstone is kept (it stops an older version arriving later from
      * reviving the record); null keeps them forever. At least twice the retention of the quotes
      * and bookings topics: Kafka deletes whole segments, so a message may outlive its retention.

@@ -34,6 +34,8 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'quoteId', fields: 'quoteId' },
       { name: 'clusterId', fields: 'clusterId' },
       { name: 'source_quoteRef', fields: ['source', 'quoteRef'] },
+      // check: the bookings of one station pair, read next to its quotes.
+      { name: 'stations', fields: ['pickup.station', 'dropoff.station'] },
       { name: 'partition', fields: 'partition' },
     ],
   },
@@ -42,6 +44,8 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [
       { name: 'firstQuotedAt', fields: 'firstQuotedAt' },
       { name: 'quoteIds', fields: 'quoteIds', multi: true },
+      // check: the clusters of one station pair.
+      { name: 'stations', fields: ['pickupStation', 'dropoffStation'] },
       { name: 'partition', fields: 'partition' },
     ],
   },
@@ -57,7 +61,11 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     name: 'rollups',
-    indexes: [{ name: 'granularity_start', fields: ['granularity', 'start'] }],
+    indexes: [
+      { name: 'granularity_start', fields: ['granularity', 'start'] },
+      // check: the trip rollups of one pickup station (event rollups have no pickupStation).
+      { name: 'pickupStation', fields: 'pickupStation' },
+    ],
   },
   {
     // Dashboard users; the id is the lower-cased email.

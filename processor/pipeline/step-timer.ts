@@ -11,6 +11,7 @@ export const STEPS = [
   'rollup',
   'journal',
   'write',
+  'sync',
   'commit',
 ] as const;
 export type StepName = (typeof STEPS)[number];

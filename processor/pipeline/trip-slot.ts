@@ -94,6 +94,8 @@ export class TripSlot {
     const { timer } = this.context;
     const dlq: DlqEntry[] = [];
     const touched = new Map<string, TripChange>();
+    /** Records whose tombstone is in the store: deleted before this batch first touched them. */
+    const tombstoned = new Set<string>();
     const now = (this.context.now ?? Date.now)();
     let applied = 0;
     this.resolver.beginBatch();
@@ -127,10 +129,11 @@ export class TripSlot {
         dlq.push(dlqEntry(batch, message, error instanceof Error ? error.message : String(error)));
         continue;
       }
+      const key = `${kind}:${record.id}`;
+      if (!touched.has(key) && this.resolver.mark(kind, record.id)?.deleted) tombstoned.add(key);
       timer.time('resolve', () => this.resolver.apply(change));
       applied++;
-      touched.set(`${kind}:${record.id}`, change);
-      const key = `${kind}:${record.id}`;
+      touched.set(key, change);
       if (record.op === 'upsert') {
         this.records.set(key, record);
         this.deletedAt.delete(key);
@@ -155,7 +158,7 @@ export class TripSlot {
         counts: Object.fromEntries(entry.counts),
       }));
     });
-    this.fillDocuments(journal, changes, touched, new Date(now).toISOString());
+    this.fillDocuments(journal, changes, touched, tombstoned, new Date(now).toISOString());
     return { journal, dlq, applied };
   }
 
@@ -163,6 +166,7 @@ export class TripSlot {
     journal: Journal,
     changes: BatchChanges,
     touched: ReadonlyMap<string, TripChange>,
+    tombstoned: ReadonlySet<string>,
     deletedAt: string,
   ): void {
     const { partition } = this;
@@ -182,7 +186,7 @@ export class TripSlot {
     journal.clusters.remove = [...new Set(changes.clusters.before.map((view) => view.id))].filter(
       (id) => !kept.has(id),
     );
-    for (const change of touched.values()) {
+    for (const [key, change] of touched) {
       const id = tombstoneId(change.kind, change.id, partition);
       if (change.record === null) {
         journal.tombstones.put.push({
@@ -193,7 +197,7 @@ export class TripSlot {
           version: change.version,
           deletedAt,
         });
-      } else {
+      } else if (tombstoned.has(key)) {
         journal.tombstones.remove.push(id);
       }
     }

@@ -5,7 +5,7 @@ import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { parseRethinkdbUrl } from '../../lib/rethinkdb/rethinkdb-url.js';
 import type { TableSpec } from '../../lib/rethinkdb/tables.js';
 import { TABLES } from '../../lib/rethinkdb/tables.js';
-import { ReqliteProcess } from '../support/reqlite-process.js';
+import { RethinkdbProcess } from '../support/rethinkdb-process.js';
 import { services, uniqueName } from '../support/services.js';
 import { silentLogger } from '../support/silent-logger.js';
 
@@ -89,20 +89,23 @@ describe('RethinkDB (ReQL server)', function () {
       expect(await change).to.deep.equal({ new_val: row, old_val: null });
       await feed.close();
 
-      // Replaying the same upsert inserts nothing and leaves the document as it was. (RethinkDB
-      // counts it as `unchanged`; reqlite as `replaced`.)
+      // Replaying the same upsert inserts nothing and leaves the document as it was.
       const replay = await client.run(table.insert(row, { conflict: 'update' }));
-      expect(replay).to.include({ inserted: 0, errors: 0 });
+      expect(replay).to.include({ inserted: 0, replaced: 0, unchanged: 1, errors: 0 });
       expect(await client.run(table.get(row.id))).to.deep.equal(row);
     });
   });
 
   describe('RethinkdbClient', () => {
     const port = 28115;
-    const server = new ReqliteProcess(port);
+    const server = new RethinkdbProcess(port);
 
     afterEach(async () => {
       await server.stop();
+    });
+
+    after(async () => {
+      await server.destroy();
     });
 
     it('should wait for a server that starts late, and reconnect after the server restarts', async () => {

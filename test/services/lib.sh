@@ -109,3 +109,21 @@ start_detached() {
   done
   die "${FUNCNAME[1]:-start}" "could not start: $*" "$logfile"
 }
+
+# apt_install <service> <logfile> <package...>
+# `apt-get update` then `apt-get install` (root, or through sudo). Waits up to 10 min for another
+# apt/dpkg run to release its lock instead of failing at once (CI and a developer's own installs
+# may overlap). Dies naming the packages, with the log's tail, on failure.
+apt_install() {
+  local svc="$1" aptlog="$2"
+  shift 2
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || die "$svc" "need root (or sudo) to install: $*"
+    sudo=(sudo)
+  fi
+  local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600)
+  "${apt[@]}" update >>"$aptlog" 2>&1 || die "$svc" "apt-get update failed" "$aptlog"
+  "${apt[@]}" install -y --no-install-recommends "$@" >>"$aptlog" 2>&1 ||
+    die "$svc" "apt-get install $* failed" "$aptlog"
+}

@@ -34,7 +34,7 @@ fi
 run postgres.sh
 run mariadb.sh
 run redis.sh
-run reqlite.sh
+run rethinkdb.sh
 run kafka.sh
 
 rethink="${QF_RETHINKDB_URL:-rethinkdb://127.0.0.1:28015/quoteflow}"
@@ -42,9 +42,6 @@ rethink="${rethink#rethinkdb://}"
 rethink="${rethink#*@}"
 rethink="${rethink%%/*}"
 [[ "$rethink" == *:* ]] || rethink="$rethink:28015"
-if pid_from_file "$QF_SERVICES_DIR/reqlite/reqlite.pid" reqlite >/dev/null; then
-  rethink="$rethink (reqlite)"
-fi
 
 printf '%-10s %s\n' \
   postgres "127.0.0.1:5432" \

@@ -29,17 +29,9 @@ done
 ((${#missing[@]} == 0)) && exit 0
 
 log apt "installing missing Debian packages: ${missing[*]}"
-SUDO=()
-if ((EUID != 0)); then
-  command -v sudo >/dev/null || die apt "need root (or sudo) to install: ${missing[*]}"
-  SUDO=(sudo)
-fi
 aptlog="$QF_SERVICES_DIR/apt.log"
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update >"$aptlog" 2>&1 ||
-  die apt "apt-get update failed" "$aptlog"
-"${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1 ||
-  die apt "apt-get install ${missing[*]} failed" "$aptlog"
+: >"$aptlog"
+apt_install apt "$aptlog" "${missing[@]}"
 
 for entry in "${wanted[@]}"; do
   [[ "$entry" == *:* ]] || continue

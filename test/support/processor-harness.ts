@@ -28,7 +28,8 @@ export class ProcessorHarness {
   private readonly producer: Producer;
   private readonly children = new Set<ChildProcess>();
 
-  constructor() {
+  /** `rethinkdbUrl`: another server than the shared one (e.g. a private one a test kills). */
+  constructor(options: { rethinkdbUrl?: string } = {}) {
     const prefix = uniqueName('qf.test.proc');
     const db = uniqueName('qf_test_proc').replaceAll('.', '_');
     this.env = {
@@ -40,7 +41,7 @@ export class ProcessorHarness {
       QF_KAFKA_TOPICS_EVENTS_NAME: `${prefix}.events`,
       QF_KAFKA_TOPICS_EVENTS_PARTITIONS: '2',
       QF_KAFKA_TOPICS_DLQ_NAME: `${prefix}.dlq`,
-      QF_RETHINKDB_URL: `${services.rethinkdbUrl.replace(/\/[^/]*$/, '')}/${db}`,
+      QF_RETHINKDB_URL: `${(options.rethinkdbUrl ?? services.rethinkdbUrl).replace(/\/[^/]*$/, '')}/${db}`,
       QF_PROCESSOR_GROUP_ID: `${prefix}.group`,
       QF_PROCESSOR_METRICS_PORT: '0',
       QF_PROCESSOR_SESSION_TIMEOUT_MS: '10000',
@@ -80,11 +81,46 @@ export class ProcessorHarness {
 
   /** Starts `quoteflow processor` as a child process. */
   startProcessor(): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'processor'], {
-      cwd: repoRoot,
-      env: { ...process.env, ...this.env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    return this.spawnChild(['cli/main.ts', 'processor'], {});
+  }
+
+  /**
+   * Starts a processor whose `batch`-th batch stops after its soft writes, before their sync and
+   * its offset commit (test/support/processor-paused-before-sync.ts); resolves once it is there.
+   */
+  async startPausedBeforeSync(batch: number, timeoutMs = 120_000): Promise<ChildProcess> {
+    const marker = 'paused before sync';
+    const child = this.spawnChild(['test/support/processor-paused-before-sync.ts'], {
+      QF_TEST_PAUSE_AT_SYNC: String(batch),
+      QF_TEST_PAUSE_MARKER: marker,
     });
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(() => {
+        reject(new Error(`the processor did not reach batch ${batch}'s sync within ${timeoutMs} ms`));
+      }, timeoutMs);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(marker)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`the processor exited (${String(code ?? signal)}) before batch ${batch}'s sync`));
+      });
+    });
+    return child;
+  }
+
+  private spawnChild(args: string[], env: Record<string, string>): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...this.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.resume();
     child.stderr.on('data', (chunk: Buffer) => {
       if (process.env.QF_TEST_VERBOSE) process.stderr.write(chunk);
     });

@@ -105,6 +105,27 @@ describe('ProcessorStore (ReQL server)', function () {
     });
   });
 
+  describe('when a partition holds more than 100,000 documents of one table', () => {
+    it('should load them all (RethinkDB refuses server-side arrays over 100,000)', async function () {
+      this.timeout(300_000);
+      const count = 100_001;
+      const table = r.db(client.db).table('tombstones');
+      for (let first = 0; first < count; first += 5000) {
+        const stones = Array.from({ length: Math.min(5000, count - first) }, (_, i) => ({
+          id: `quote|rentalcars:${first + i}|0`,
+          partition: 0,
+          kind: 'quote',
+          recordId: `rentalcars:${first + i}`,
+          version: 1,
+        }));
+        await client.run(table.insert(stones, { durability: 'soft' }));
+      }
+      const loaded = await store.loadPartition(0);
+      expect(loaded.tombstones).to.have.length(count);
+      expect(new Set(loaded.tombstones.map((stone) => stone.recordId)).size).to.equal(count);
+    });
+  });
+
   describe('when tombstones expire', () => {
     const stone = (recordId: string, deletedAt?: string) => ({
       id: `quote|${recordId}|0`,

@@ -172,7 +172,8 @@ describe('quoteflow processor (real Kafka and ReQL server)', function () {
           expect((error as Error).message).to.match(/stop every processor/);
         }
         await harness.stop(child, 'SIGTERM');
-        expect((await quoteflow(['check'])).code).to.equal(0);
+        const clean = await quoteflow(['check']);
+        expect(clean.code, clean.stdout).to.equal(0);
         await harness.client.run(
           r
             .db(harness.client.db)

@@ -40,7 +40,24 @@ describe('TripSlot', () => {
       ]);
       const day = journal.rollups.find((rollup) => rollup.id.startsWith('trip|day|'));
       expect(day?.counts).to.include({ quotes: 2, demands: 1 });
-      expect(journal.tombstones.remove).to.have.length(2);
+      expect(journal.tombstones.remove, 'no tombstone to remove: nothing was deleted').to.deep.equal([]);
+    });
+  });
+
+  describe('when a deleted record comes back with a newer version', () => {
+    it('should remove its tombstone, in a later batch as in the same one', () => {
+      const slot = new TripSlot(0, context);
+      const batch = (offset: number, records: (object | string)[]) =>
+        slot.processBatch({ topic: 'qf.quotes', partition: 0, messages: messages(records, offset) }, 'quote');
+      batch(0, [quote('1', { version: 1 }), remove('quote', 'rentalcars:1', 2)]);
+      const revived = batch(2, [quote('1', { version: 3 }), quote('2', { version: 1 })]);
+      expect(revived.journal.tombstones).to.deep.equal({ put: [], remove: ['quote|rentalcars:1|0'] });
+
+      const within = batch(4, [remove('quote', 'rentalcars:2', 2), quote('2', { version: 3 })]);
+      expect(within.journal.tombstones, 'deleted and revived within one batch: never stored').to.deep.equal({
+        put: [],
+        remove: [],
+      });
     });
   });
 
