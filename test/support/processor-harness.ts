@@ -10,7 +10,10 @@ import { migrate } from '../../lib/rethinkdb/migrate.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { TABLES } from '../../lib/rethinkdb/tables.js';
 import { normaliseStation } from '../../processor/core/normalise.js';
+import type { CheckReport } from '../../processor/check.js';
+import { checkStore } from '../../processor/check.js';
 import type { ResolutionLine } from '../../processor/core/resolution-output.js';
+import { resolutionRules } from '../../processor/core/rules.js';
 import type { BookingDoc, QuoteDoc } from '../../processor/store/documents.js';
 import type { TripRecord } from './trip-arbitraries.js';
 import { repoRoot, services, uniqueName } from './services.js';
@@ -198,6 +201,12 @@ export class ProcessorHarness {
 
   async table<T>(name: string): Promise<T[]> {
     return (await this.client.run(r.db(this.client.db).table(name).coerceTo('array'))) as T[];
+  }
+
+  /** `quoteflow check` over this deployment's database. */
+  async check(): Promise<CheckReport> {
+    const { resolution, sources, kpi } = this.config;
+    return checkStore(this.client, resolutionRules(resolution, sources), kpi.timezone);
   }
 
   /** The stored resolution in `quoteflow resolve`'s output format. */

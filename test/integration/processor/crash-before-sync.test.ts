@@ -1,6 +1,4 @@
 import { expect } from 'chai';
-import { checkStore } from '../../../processor/check.js';
-import { resolutionRules } from '../../../processor/core/rules.js';
 import { ProcessorHarness } from '../../support/processor-harness.js';
 import { resolve } from '../../support/resolve-helper.js';
 import { RethinkdbProcess } from '../../support/rethinkdb-process.js';
@@ -26,12 +24,7 @@ describe('quoteflow processor killed between its soft writes and their sync', fu
     harness.startProcessor();
     await harness.waitUntilCaughtUp(180_000);
     expect(await harness.storedLines()).to.deep.equal(resolve(records));
-    const report = await checkStore(
-      harness.client,
-      resolutionRules(harness.config.resolution, harness.config.sources),
-      harness.config.kpi.timezone,
-    );
-    expect(report.differences).to.deep.equal([]);
+    expect((await harness.check()).differences).to.deep.equal([]);
   }
 
   describe('when only the processor dies (SIGKILL)', () => {

@@ -7,8 +7,6 @@ import { createKafka } from '../../../lib/kafka/kafka-client.js';
 import { reprocess } from '../../../processor/reprocess.js';
 import { repoRoot } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
-import { checkStore } from '../../../processor/check.js';
-import { resolutionRules } from '../../../processor/core/rules.js';
 import { ProcessorHarness } from '../../support/processor-harness.js';
 import { resolve } from '../../support/resolve-helper.js';
 import { generateWorkload } from '../../support/trip-workload.js';
@@ -27,11 +25,7 @@ function event(id: string, visitor: string, name = 'search') {
 }
 
 async function expectConsistent(harness: ProcessorHarness) {
-  const report = await checkStore(
-    harness.client,
-    resolutionRules(harness.config.resolution, harness.config.sources),
-    harness.config.kpi.timezone,
-  );
+  const report = await harness.check();
   expect(report.differences).to.deep.equal([]);
   return report;
 }
