@@ -12,8 +12,8 @@
 #   3. the 2.4.4 build for Debian 12 in ../shared/rethinkdb/ (QF_RETHINKDB_DIST names another
 #      folder), unpacked once into $QF_SERVICES_DIR/rethinkdb/bin and checked by SHA-256.
 # Its Debian runtime libraries are apt-get installed when missing. No executable at all is a
-# loud failure: there is no emulator fallback, because an emulator's timings and semantics
-# (reqlite: RethinkDB 2.2, no array limit, a 7x faster write path) hid real problems before.
+# loud failure: there is no emulator fallback, because the JavaScript emulator used before
+# (RethinkDB 2.2 semantics, no array limit, a 7x faster write path) hid real problems.
 #
 # Everything lives in $QF_SERVICES_DIR/rethinkdb (default ~/.cache/quoteflow-services/rethinkdb):
 #   bin/rethinkdb   the unpacked server      data/   its data directory

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Waits until a RethinkDB-protocol server (reqlite, or a real RethinkDB) answers: the
+// Waits until a RethinkDB server answers: the
 // `rethinkdb` driver connects to QF_RETHINKDB_URL (default rethinkdb://127.0.0.1:28015/quoteflow)
 // and runs r.dbList(). Retries until the deadline.
 //
