@@ -3,6 +3,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { backoffDelay, sleep } from '../../lib/backoff.js';
 import { errorMessage } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { KpiFilter } from '../kpi/kpi-filter.js';
 import { filterKey, kpiFilterSchema } from '../kpi/kpi-filter.js';
@@ -146,13 +147,14 @@ export class LiveKpis {
           );
         });
         const { minutesFrom, todayFrom } = this.state.bounds(this.clock());
-        const current = (await db.run(
+        // Through a cursor: the live window of many dimensions can pass RethinkDB's
+        // 100,000-element limit on server-side arrays.
+        const current = await db.run(
           table
             .between(['minute', minutesFrom], ['minute', MAXVAL], { index: 'granularity_start' })
-            .union(table.between(['day', todayFrom], ['day', MAXVAL], { index: 'granularity_start' }))
-            .coerceTo('array'),
-        )) as RollupDoc[];
-        for (const doc of current) this.state.apply(doc);
+            .union(table.between(['day', todayFrom], ['day', MAXVAL], { index: 'granularity_start' })),
+        );
+        for await (const doc of cursorRows<RollupDoc>(current)) this.state.apply(doc);
         reading = false;
         for (const change of buffered) this.onChange(change);
         this.dirty = true;

@@ -1,4 +1,5 @@
 import r from 'rethinkdb';
+import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { KpiFilter } from '../kpi/kpi-filter.js';
 import { matchesFilter } from '../kpi/kpi-filter.js';
@@ -7,7 +8,9 @@ import type { RollupDoc } from '../kpi/rollup-doc.js';
 /**
  * The rollups of one stored granularity whose bucket starts in [from, to), under a filter. The
  * range is read through the `granularity_start` index; the dimension filter runs here, on plain
- * data, so nothing from a request ever becomes part of a query.
+ * data, so nothing from a request ever becomes part of a query. Read through a cursor, keeping
+ * only what the filter matches: RethinkDB refuses to build an array of more than 100,000
+ * documents on the server, which a long period of many dimensions reaches.
  */
 export async function rollupsInPeriod(
   db: RethinkdbClient,
@@ -16,12 +19,13 @@ export async function rollupsInPeriod(
   to: string,
   filter: KpiFilter,
 ): Promise<RollupDoc[]> {
-  const docs = (await db.run(
+  const cursor = await db.run(
     r
       .db(db.db)
       .table('rollups')
-      .between([granularity, from], [granularity, to], { index: 'granularity_start' })
-      .coerceTo('array'),
-  )) as RollupDoc[];
-  return docs.filter((doc) => matchesFilter(doc, filter));
+      .between([granularity, from], [granularity, to], { index: 'granularity_start' }),
+  );
+  const matching: RollupDoc[] = [];
+  for await (const doc of cursorRows<RollupDoc>(cursor)) if (matchesFilter(doc, filter)) matching.push(doc);
+  return matching;
 }
