@@ -37,22 +37,45 @@ export function changeColumns(
   return row;
 }
 
+/** The trip columns quotes and bookings share: customer, stations, times, car group, price, channel. */
+function putTrip(
+  row: Row,
+  c: Pick<
+    QuoteMapping['columns'] | BookingMapping['columns'],
+    | 'customerEmail'
+    | 'customerPhone'
+    | 'customerName'
+    | 'pickupStation'
+    | 'pickupAt'
+    | 'dropoffStation'
+    | 'dropoffAt'
+    | 'carGroup'
+    | 'priceAmount'
+    | 'priceCurrency'
+    | 'channel'
+  >,
+  trip: QuoteRow | BookingRow,
+  zone: string,
+): void {
+  put(row, c.customerEmail, trip.customer.email);
+  put(row, c.customerPhone, trip.customer.phone);
+  put(row, c.customerName, trip.customer.name);
+  put(row, c.pickupStation, trip.pickupStation);
+  put(row, c.pickupAt, wallTime(trip.pickupAt, zone));
+  put(row, c.dropoffStation, trip.dropoffStation);
+  put(row, c.dropoffAt, wallTime(trip.dropoffAt, zone));
+  put(row, c.carGroup, trip.carGroup);
+  put(row, c.priceAmount, trip.price);
+  put(row, c.priceCurrency, trip.currency);
+  put(row, c.channel, trip.channel);
+}
+
 export function quoteRow(mapping: QuoteMapping, quote: QuoteRow, zone: string): Row {
   const c = mapping.columns;
   const row: Row = { [mapping.key]: quote.key, ...changeColumns(c, quote.quotedAt, zone) };
   put(row, c.quotedAt, wallTime(quote.quotedAt, zone));
   put(row, c.brokerQuoteRef, quote.quoteRef);
-  put(row, c.customerEmail, quote.customer.email);
-  put(row, c.customerPhone, quote.customer.phone);
-  put(row, c.customerName, quote.customer.name);
-  put(row, c.pickupStation, quote.pickupStation);
-  put(row, c.pickupAt, wallTime(quote.pickupAt, zone));
-  put(row, c.dropoffStation, quote.dropoffStation);
-  put(row, c.dropoffAt, wallTime(quote.dropoffAt, zone));
-  put(row, c.carGroup, quote.carGroup);
-  put(row, c.priceAmount, quote.price);
-  put(row, c.priceCurrency, quote.currency);
-  put(row, c.channel, quote.channel);
+  putTrip(row, c, quote, zone);
   return row;
 }
 
@@ -62,17 +85,7 @@ export function bookingRow(mapping: BookingMapping, booking: BookingRow, zone: s
   put(row, c.bookedAt, wallTime(booking.bookedAt, zone));
   put(row, c.status, statusValue(mapping, 'confirmed'));
   put(row, c.quoteRef, booking.quoteRef);
-  put(row, c.customerEmail, booking.customer.email);
-  put(row, c.customerPhone, booking.customer.phone);
-  put(row, c.customerName, booking.customer.name);
-  put(row, c.pickupStation, booking.pickupStation);
-  put(row, c.pickupAt, wallTime(booking.pickupAt, zone));
-  put(row, c.dropoffStation, booking.dropoffStation);
-  put(row, c.dropoffAt, wallTime(booking.dropoffAt, zone));
-  put(row, c.carGroup, booking.carGroup);
-  put(row, c.priceAmount, booking.price);
-  put(row, c.priceCurrency, booking.currency);
-  put(row, c.channel, booking.channel);
+  putTrip(row, c, booking, zone);
   return row;
 }
 
