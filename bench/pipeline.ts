@@ -27,7 +27,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +46,7 @@ import { repoRoot, services, uniqueName } from '../test/support/services.js';
 import { silentLogger } from '../test/support/silent-logger.js';
 import { rethinkdbUrlFor } from '../test/support/test-rethinkdb.js';
 import { TestDashboard } from '../test/support/test-dashboard.js';
+import { freePort } from '../test/integration/connectors/tcp-proxy.js';
 
 const { values } = parseArgs({
   options: {
@@ -99,15 +99,6 @@ async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** Zone-less UTC wall clock, as the source (timezone UTC) stores it. */
