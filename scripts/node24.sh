@@ -17,6 +17,7 @@ set -euo pipefail
 version="${QF_NODE_VERSION:-24.21.0}"
 services_dir="${QF_SERVICES_DIR:-$HOME/.cache/quoteflow-services}"
 dir="$services_dir/node/v$version"
+mkdir -p "$services_dir"
 
 if [[ -x "$dir/bin/node" && -d "$dir/include/node" ]]; then
   echo "$dir"
