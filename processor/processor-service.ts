@@ -218,7 +218,7 @@ export class ProcessorService {
         applied = journal.events.length;
       } else {
         const kind = batch.topic === topics.quotes.name ? 'quote' : 'booking';
-        ({ journal, dlq, applied } = slot.processBatch(inbound, kind));
+        ({ journal, dlq, applied } = await slot.processBatch(inbound, kind));
       }
       if (dlq.length > 0) await this.sendToDlq(dlq);
       await timer.timeAsync('journal', () => store.writeJournal(journal));
@@ -265,14 +265,25 @@ export class ProcessorService {
     if (pending) await store.applyJournal(pending);
     let slot: TripSlot | 'events' = 'events';
     if (!isEvents) {
-      const trip = new TripSlot(partition, { rules, clock: this.clock, timer: this.metrics.timer });
-      const stored = await store.loadPartition(partition);
-      trip.restore(stored.quotes, stored.bookings, stored.tombstones);
+      const started = Date.now();
+      const trip = new TripSlot(partition, {
+        rules,
+        clock: this.clock,
+        timer: this.metrics.timer,
+        memory: {
+          reader: store.tripReader,
+          keepPastPickupMs: this.options.processor.keepPastPickupDays * DAY_MS,
+        },
+      });
+      // Journals of older versions carry no watermark: start the floor from now then.
+      const watermark =
+        pending?.watermark ?? ((await store.hasTripRecords(partition)) ? Date.now() : undefined);
+      const loaded = await trip.restoreWindow(await store.loadTombstones(partition), watermark);
       const cutoff = this.tombstoneCutoff(Date.now());
       if (cutoff !== undefined) await this.expireIn(trip, cutoff);
       slot = trip;
       this.options.logger.info(
-        { partition, quotes: stored.quotes.length, bookings: stored.bookings.length },
+        { partition, ...loaded, watermark, ms: Date.now() - started },
         'partition state rebuilt from RethinkDB',
       );
     }
