@@ -16,6 +16,7 @@ import { requireRole } from './authenticate.js';
 import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
 import type { ResolutionRules } from '../../processor/core/rules.js';
 import { bookingRule, demandPairs } from '../queries/demand-explanation.js';
+import { localDate } from '../kpi/zoned-time.js';
 
 export interface RecordsRoutesOptions {
   db: RethinkdbClient;
@@ -79,7 +80,8 @@ export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router
     const cursor = await db.run(recordsInPeriod(db.db, kind, filter));
     await sendExport(res, {
       format,
-      basename: `quoteflow-${kind}-${filter.from.slice(0, 10)}-${filter.to.slice(0, 10)}`,
+      // The period's dates in the KPI zone, as the analyst chose them (not the UTC instants').
+      basename: `quoteflow-${kind}-${localDate(new Date(filter.from), zone)}-${localDate(new Date(filter.to), zone)}`,
       sheetName: kind,
       zone,
       columns: recordColumns(kind, zone),

@@ -147,6 +147,13 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
       expect(response.headers.get('content-disposition')).to.contain(
         'quoteflow-quotes-2026-06-25-2026-06-26.xlsx',
       );
+      const byDates = await analyst.download(
+        '/api/v1/export/quotes?format=csv&from=2026-06-25&to=2026-06-26',
+      );
+      expect(byDates.headers.get('content-disposition'), 'dates of the KPI zone (Rome), not UTC').to.contain(
+        'quoteflow-quotes-2026-06-25-2026-06-26.csv',
+      );
+      await byDates.arrayBuffer();
       const dir = await mkdtemp(join(tmpdir(), 'qf-export-'));
       const file = join(dir, 'export.xlsx');
       await writeFile(file, Buffer.from(await response.arrayBuffer()));
