@@ -141,7 +141,8 @@ const commonColumns = {
   customerEmail: z.string().min(1).optional(),
   customerPhone: z.string().min(1).optional(),
   customerName: z.string().min(1).optional(),
-  carGroup: z.string().min(1).optional(),
+  /** Required: every record carries a car group (a KPI dimension and a matching preference). */
+  carGroup: z.string().min(1),
   priceAmount: z.string().min(1).optional(),
   priceCurrency: z.string().min(1).optional(),
   channel: z.string().min(1).optional(),

@@ -181,6 +181,7 @@ describe('parseConfig', () => {
                 pickupAt: 'c',
                 dropoffStation: 'd',
                 dropoffAt: 'e',
+                carGroup: 'f',
               },
             },
           },
@@ -188,6 +189,13 @@ describe('parseConfig', () => {
       ];
       const { config } = parseConfig('', { QF_SOURCES: JSON.stringify(sources) });
       expect(config.sources[0]?.name).to.equal('pg1');
+
+      // Every record carries a car group: a mapping without one is refused here, not row by row.
+      const withoutCarGroup = structuredClone(sources);
+      delete (withoutCarGroup[0]?.tables.quotes.columns as { carGroup?: string }).carGroup;
+      expect(() => parseConfig('', { QF_SOURCES: JSON.stringify(withoutCarGroup) })).to.throw(
+        'sources[0].tables.quotes.columns.carGroup: required',
+      );
     });
   });
 
