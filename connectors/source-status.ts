@@ -39,3 +39,17 @@ export function initialStatus(
     updatedAt: new Date().toISOString(),
   };
 }
+
+/**
+ * How long a log source may deliver nothing before its rate reads 0 (and, streaming without error,
+ * its lag 0): a rate and lag are set per delivered batch, and without this they would show the
+ * last batch's figures for as long as the source's tables stay quiet.
+ */
+export const IDLE_AFTER_MS = 10_000;
+
+/** The status as it stands at `now` (epoch ms): a quiet log source moves no rows and lags nothing. */
+export function statusAt(status: SourceStatus, now: number): SourceStatus {
+  if (status.mode !== 'log' || now - Date.parse(status.updatedAt) < IDLE_AFTER_MS) return status;
+  const caughtUp = status.state === 'running' && status.phase === 'streaming';
+  return { ...status, rowsPerSecond: 0, lagSeconds: caughtUp ? 0 : status.lagSeconds };
+}

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
 import { METRIC_PREFIX } from '../../lib/metrics.js';
 import type { SourceStatus } from '../source-status.js';
+import { statusAt } from '../source-status.js';
 
 /**
  * Each source's status as Prometheus series, read from the runners whenever /metrics is scraped.
@@ -37,8 +38,9 @@ export function registerConnectorMetrics(registry: Registry, statuses: () => rea
       labelNames,
       registers: [registry],
       collect() {
+        const now = Date.now();
         for (const status of statuses()) {
-          const v = value(status);
+          const v = value(statusAt(status, now));
           if (v !== null) this.set(labels(status), v);
         }
       },
@@ -47,7 +49,11 @@ export function registerConnectorMetrics(registry: Registry, statuses: () => rea
   gauge('streaming', '1 once the snapshot is done and changes stream, 0 during the snapshot', (s) =>
     s.phase === 'streaming' ? 1 : 0,
   );
-  gauge('rows_per_second', 'Rows per second of the latest batch or poll', (s) => s.rowsPerSecond);
+  gauge(
+    'rows_per_second',
+    'Rows per second of the latest batch or poll (0 once a log source was quiet for 10 s)',
+    (s) => s.rowsPerSecond,
+  );
   gauge(
     'lag_seconds',
     'Age of the newest delivered change (log) or of the last caught-up poll',

@@ -1,4 +1,5 @@
 import type { SourceStatus } from '../source-status.js';
+import { statusAt } from '../source-status.js';
 
 /** The pipeline_status document of one source (lib/rethinkdb/tables.ts): component `connector:<source>`. */
 export interface StatusDocument extends SourceStatus {
@@ -10,7 +11,7 @@ export function statusDocument(status: SourceStatus, now: Date): StatusDocument 
   const component = `connector:${status.source}`;
   // Offsets are plain JSON already; the copy keeps later changes out of a write in flight.
   return {
-    ...status,
+    ...statusAt(status, now.getTime()),
     offsets: JSON.parse(JSON.stringify(status.offsets)) as Record<string, unknown>,
     id: component,
     component,

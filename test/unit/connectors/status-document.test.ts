@@ -22,4 +22,29 @@ describe('statusDocument', () => {
       });
     });
   });
+
+  describe('when a streaming log source has delivered nothing for a while', () => {
+    it("should show a rate and a lag of 0, not the last batch's", () => {
+      const status = initialStatus('rentalcars', 'log', 'mysql');
+      Object.assign(status, {
+        state: 'running',
+        phase: 'streaming',
+        rowsPerSecond: 2000,
+        lagSeconds: 0.4,
+        updatedAt: '2026-06-25T20:14:00.000Z',
+      });
+      const soon = statusDocument(status, new Date('2026-06-25T20:14:05Z'));
+      expect([soon.rowsPerSecond, soon.lagSeconds], 'within 10 s: the batch just delivered').to.deep.equal([
+        2000, 0.4,
+      ]);
+      const later = statusDocument(status, new Date('2026-06-25T20:16:00Z'));
+      expect([later.rowsPerSecond, later.lagSeconds]).to.deep.equal([0, 0]);
+
+      status.state = 'failing';
+      const failing = statusDocument(status, new Date('2026-06-25T20:16:00Z'));
+      expect([failing.rowsPerSecond, failing.lagSeconds], 'a failing source keeps its lag').to.deep.equal([
+        0, 0.4,
+      ]);
+    });
+  });
 });
