@@ -26,6 +26,7 @@ import { KafkaRecordSender } from './sink/record-sender.js';
 import type { MetricsExposition } from './cluster/cluster-metrics.js';
 import type { WorkerSlot } from './cluster/spool-layout.js';
 import { assignSpools, listSpool } from './cluster/spool-layout.js';
+import { DeadLetters } from './spool/dead-letters.js';
 import type { SpoolStats } from './spool/spool.js';
 import { Spool } from './spool/spool.js';
 
@@ -79,6 +80,10 @@ export class Collector {
     const stats = spool.stats();
     if (stats.records > 0) logger.info(stats, 'spool holds events from an earlier run; replaying them');
     const metrics = createCollectorMetrics(registry, () => spool);
+    const deadLetters = new DeadLetters(spoolDirs.own, logger.child({ component: 'spool' }));
+    const deadLettered = (records: number) => {
+      metrics.deadLettered.inc(records);
+    };
     const sender = new KafkaRecordSender({
       producer: options.producer,
       topic: options.topic,
@@ -91,6 +96,7 @@ export class Collector {
     const sink = new DurableSink({
       sender,
       spool,
+      deadLetters,
       logger,
       lingerMs: config.lingerMs,
       deadlineMs: config.produceDeadlineMs,
@@ -107,6 +113,7 @@ export class Collector {
         replayed: (records) => {
           metrics.replayed.inc(records);
         },
+        deadLettered,
       },
     });
     sink.start();
@@ -115,6 +122,7 @@ export class Collector {
         OrphanSpool.start({
           dir,
           sender,
+          deadLetters,
           logger: logger.child({ component: 'spool', dir }),
           maxRecords: config.maxProduceEvents,
           maxBytes: config.maxProduceBytes,
@@ -122,6 +130,7 @@ export class Collector {
           onReplayed: (records) => {
             metrics.replayed.inc(records);
           },
+          onDeadLettered: deadLettered,
         }),
       ),
     );
@@ -162,6 +171,8 @@ export class Collector {
             // Full when not even a small batch would fit.
             spoolFull: spool.bytes + 64 * 1024 > spoolBudget,
             route: sink.route,
+            stuck: [sink.stuck, ...orphans.map((orphan) => orphan.stuck)].find((e) => e !== undefined),
+            deadLetters: deadLetters.count,
           })),
         },
       })
