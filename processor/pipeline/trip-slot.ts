@@ -1,3 +1,4 @@
+import { QuoteflowError } from '../../lib/errors.js';
 import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
 import { validateRecord } from '../../lib/records/validate-record.js';
 import { supersedes } from '../core/cdc.js';
@@ -126,7 +127,10 @@ export class TripSlot {
       try {
         change = timer.time('normalise', () => toTripChange(record, this.context.rules));
       } catch (error) {
-        dlq.push(dlqEntry(batch, message, error instanceof Error ? error.message : String(error)));
+        // Only data the rules cannot read (a QuoteflowError such as RECORD_INVALID) is a dead
+        // letter; anything else (a TypeError) is a bug and must surface, not turn data into DLQ.
+        if (!(error instanceof QuoteflowError) || error.retriable) throw error;
+        dlq.push(dlqEntry(batch, message, error.message));
         continue;
       }
       const key = `${kind}:${record.id}`;
