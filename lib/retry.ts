@@ -25,20 +25,32 @@ export interface RetryOptions {
  * Runs `fn` until it succeeds, waiting with exponential backoff and full jitter between attempts
  * (attempt numbers start at 0). It gives up, throwing the failure, when the failure is not
  * retriable or the attempts run out; an abort ends it at once with the signal's reason.
+ *
+ * A long-running `fn` (a connection that reads until it fails) calls `progress()` once it got
+ * somewhere: the next failure's wait starts from `initialMs` again instead of where the last
+ * outage left it.
  */
-export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function retry<T>(
+  fn: (attempt: number, progress: () => void) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const { signal } = options;
   const { initialMs, maxMs } = options.backoff ?? { initialMs: 200, maxMs: 10_000 };
   const retriable = options.isRetriable ?? ((error: unknown) => !isPermanent(error));
   const maxAttempts = options.maxAttempts ?? Infinity;
+  /** Failures since the last progress: what the backoff grows with. */
+  let failures = 0;
+  const progress = () => {
+    failures = 0;
+  };
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
     try {
-      return await fn(attempt);
+      return await fn(attempt, progress);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (!retriable(error) || attempt + 1 >= maxAttempts) throw error;
-      const wait = backoffDelay(attempt, initialMs, maxMs, options.random);
+      const wait = backoffDelay(failures++, initialMs, maxMs, options.random);
       options.onRetry?.(error, attempt, wait);
       await delay(wait, undefined, signal ? { signal } : {}).catch((abort: unknown) => {
         throw signal?.reason ?? abort;

@@ -37,6 +37,24 @@ describe('retry', () => {
     });
   });
 
+  describe('when a long run made progress before failing', () => {
+    it('should start the backoff over', async () => {
+      const waits: number[] = [];
+      await retry(
+        (attempt, progress) => {
+          if (attempt === 2) progress();
+          return attempt < 4 ? Promise.reject(new Error('reset')) : Promise.resolve();
+        },
+        {
+          backoff: { initialMs: 1, maxMs: 100 },
+          random: () => 1,
+          onRetry: (_e, _a, delay) => waits.push(delay),
+        },
+      );
+      expect(waits).to.deep.equal([1, 2, 1, 2]);
+    });
+  });
+
   describe('when a failure is permanent', () => {
     it('should throw a QuoteflowError marked not retriable at once', async () => {
       const permanent = new QuoteflowError('BAD', 'bad record');
