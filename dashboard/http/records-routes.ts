@@ -7,7 +7,7 @@ import { recordColumns } from '../export/record-columns.js';
 import { exportFormat, sendExport } from '../export/send-export.js';
 import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RecordFilter } from '../queries/record-filter.js';
-import { parseRecordFilter } from '../queries/record-filter.js';
+import { MAX_OFFSET, parseRecordFilter } from '../queries/record-filter.js';
 import type { RecordKind } from '../queries/record-kinds.js';
 import { isRecordKind } from '../queries/record-kinds.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
@@ -62,11 +62,14 @@ export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router
         .coerceTo('array'),
     );
     const more = items.length > filter.limit;
+    const next = filter.offset + filter.limit;
     res.json({
       items: more ? items.slice(0, filter.limit) : items,
       offset: filter.offset,
       limit: filter.limit,
-      nextOffset: more ? filter.offset + filter.limit : null,
+      // Past MAX_OFFSET there are more rows than pages: `capped` says so (narrow the period or export).
+      nextOffset: more && next <= MAX_OFFSET ? next : null,
+      capped: more && next > MAX_OFFSET,
     });
   });
 

@@ -36,7 +36,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-describe('dashboard exports whose client goes away (real ReQL server)', function () {
+describe('dashboard over a large period: abandoned exports, deep pages (real ReQL server)', function () {
   this.timeout(90_000);
   const dashboard = new TestDashboard('Europe/Rome');
   let analyst: HttpSession;
@@ -70,6 +70,28 @@ describe('dashboard exports whose client goes away (real ReQL server)', function
   });
 
   after(() => dashboard.close());
+
+  describe('when a records page would start past offset 10,000', () => {
+    it('should refuse the offset, and end the pages at the cap saying there are more', async () => {
+      const period = 'from=2026-06-25T00:00:00Z&to=2026-06-26T00:00:00Z';
+      const refused = await analyst.request('GET', `/api/v1/records/quotes?${period}&offset=10001`);
+      expect(refused.status).to.equal(400);
+      expect(refused.json?.issues).to.deep.equal([{ path: 'offset', message: 'must be <= 10000' }]);
+      const last = await analyst.request('GET', `/api/v1/records/quotes?${period}&offset=9998&limit=2`);
+      expect(last.status).to.equal(200);
+      expect({
+        ids: (last.json?.items as { id: string }[]).map((q) => q.id),
+        nextOffset: last.json?.nextOffset,
+        capped: last.json?.capped,
+      }).to.deep.equal({ ids: ['rentalcars:9998', 'rentalcars:9999'], nextOffset: 10_000, capped: false });
+      const atCap = await analyst.request('GET', `/api/v1/records/quotes?${period}&offset=10000&limit=2`);
+      expect({
+        ids: (atCap.json?.items as { id: string }[]).map((q) => q.id),
+        nextOffset: atCap.json?.nextOffset,
+        capped: atCap.json?.capped,
+      }).to.deep.equal({ ids: ['rentalcars:10000', 'rentalcars:10001'], nextOffset: null, capped: true });
+    });
+  });
 
   for (const format of ['csv', 'xlsx'] as const) {
     describe(`when the client of a ${format.toUpperCase()} export disconnects after the first bytes`, () => {
