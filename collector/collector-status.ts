@@ -51,7 +51,7 @@ export function reportCollectorStatus(options: {
       lastError = '';
     } catch (error) {
       const message = errorMessage(error);
-      if (message !== lastError) options.logger.warn({ err: message }, 'could not write collector status');
+      if (message !== lastError) options.logger.warn({ err: error }, 'could not write collector status');
       lastError = message;
     }
   };

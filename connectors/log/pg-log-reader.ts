@@ -3,7 +3,6 @@ import type { Pgoutput } from 'pg-logical-replication';
 import { LogicalReplicationService } from 'pg-logical-replication';
 import type { SourceConfig } from '../../lib/config/schema.js';
 import type { Logger } from '../../lib/logger.js';
-import { errorMessage } from '../../lib/errors.js';
 import type { MapOutcome, SourceRow } from '../mapping/row-mapper.js';
 import { mapRow } from '../mapping/row-mapper.js';
 import type { MappedTable } from '../mapping/table-mapping.js';
@@ -72,7 +71,7 @@ export class PgLogReader implements SourceReader {
         );
       }
     } catch (error) {
-      this.logger.debug({ err: errorMessage(error) }, 'could not list replication slots');
+      this.logger.debug({ err: error }, 'could not list replication slots');
     }
   }
 
