@@ -63,6 +63,7 @@ export class Collector {
     readonly context: HandlerContext,
     private readonly linkCache: LinkCache | undefined,
     private readonly orphans: readonly OrphanSpool[],
+    private readonly deadLetters: DeadLetters,
   ) {}
 
   static async start(options: CollectorOptions): Promise<Collector> {
@@ -80,7 +81,7 @@ export class Collector {
     const stats = spool.stats();
     if (stats.records > 0) logger.info(stats, 'spool holds events from an earlier run; replaying them');
     const metrics = createCollectorMetrics(registry, () => spool);
-    const deadLetters = new DeadLetters(spoolDirs.own, logger.child({ component: 'spool' }));
+    const deadLetters = await DeadLetters.open(spoolDirs.own, logger.child({ component: 'spool' }));
     const deadLettered = (records: number) => {
       metrics.deadLettered.inc(records);
     };
@@ -191,15 +192,25 @@ export class Collector {
     }
     const address = await server.listen(config.port, config.host);
     logger.info({ host: address.address, port: address.port, route: sink.route }, 'collector listening');
-    return new Collector(server, sink, spool, sender, address, context, options.links?.cache, orphans);
+    return new Collector(
+      server,
+      sink,
+      spool,
+      sender,
+      address,
+      context,
+      options.links?.cache,
+      orphans,
+      deadLetters,
+    );
+  }
+
+  /** The spool's size now and the records in its dead-letter file, for the pipeline view. */
+  spoolStats(): SpoolStats & { deadLetters: number } {
+    return { ...this.spool.stats(), deadLetters: this.deadLetters.count };
   }
 
   /** Stop accepting, answer what is under way, flush every accepted event to Kafka or the spool. */
-  /** The spool's size now, for the pipeline view. */
-  spoolStats(): SpoolStats {
-    return this.spool.stats();
-  }
-
   async close(): Promise<void> {
     const { logger } = this.context;
     await this.server.close();

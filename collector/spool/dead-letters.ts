@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -40,7 +41,17 @@ export class DeadLetters {
     this.path = join(dir, DEAD_LETTER_FILE);
   }
 
-  /** Records set aside by this process. */
+  /**
+   * Opens the dead-letter file of `dir` (created on the first append) and counts the records
+   * already in it, so that the count an operator sees survives restarts.
+   */
+  static async open(dir: string, logger: Logger): Promise<DeadLetters> {
+    const letters = new DeadLetters(dir, logger);
+    letters.appended = await countLines(letters.path);
+    return letters;
+  }
+
+  /** Records in the dead-letter file (for an operator to look at and replay). */
   get count(): number {
     return this.appended;
   }
@@ -83,4 +94,17 @@ export class DeadLetters {
     }
     this.dirSynced = true;
   }
+}
+
+async function countLines(path: string): Promise<number> {
+  let lines = 0;
+  try {
+    for await (const chunk of createReadStream(path)) {
+      const buffer = chunk as Buffer;
+      for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) lines++;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return lines;
 }

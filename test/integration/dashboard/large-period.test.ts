@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import r from 'rethinkdb';
 import type { HttpSession } from '../../support/http-session.js';
 import { TestDashboard } from '../../support/test-dashboard.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const ROWS = 20_000;
 
@@ -26,14 +27,6 @@ function quoteDocs(count: number) {
     clusterId: `rentalcars:${n}`,
     partition: 0,
   }));
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('dashboard over a large period: abandoned exports, deep pages (real ReQL server)', function () {

@@ -89,6 +89,7 @@ describe('SpoolDrainer', () => {
         ['big-2', 'KAFKA_RECORD_REFUSED', 'Kafka refused the records: MESSAGE_TOO_LARGE'],
       ]);
       expect(deadLettered).to.equal(2);
+      expect((await DeadLetters.open(dir, silentLogger)).count, 'counted again after a restart').to.equal(2);
     });
   });
 
