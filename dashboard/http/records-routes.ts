@@ -47,6 +47,11 @@ function parseRequest(
   return { kind, filter: parsed.filter };
 }
 
+/** Whether RethinkDB could hold `id` as a primary key (at most 127 bytes, no NUL character). */
+function isPossibleKey(id: string): boolean {
+  return id !== '' && Buffer.byteLength(id) <= 127 && !id.includes('\u0000');
+}
+
 /** `/api/v1/records/:kind` (pages of records) and `/api/v1/export/:kind?format=csv|xlsx` (whole periods). */
 export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router {
   const router = Router();
@@ -92,6 +97,11 @@ export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router
 
   router.get('/clusters/:id', async (req, res) => {
     const id = req.params.id;
+    // RethinkDB refuses (with an error) a primary key over 127 bytes or holding NUL: no record has one.
+    if (!isPossibleKey(id)) {
+      res.status(404).json({ error: 'not_found', message: 'no such demand' });
+      return;
+    }
     const cluster = await db.run(r.db(db.db).table('clusters').get(id));
     if (!cluster) {
       res.status(404).json({ error: 'not_found', message: 'no such demand' });

@@ -242,6 +242,9 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
       // Different pickup stations (BGY and MXP) are never one demand.
       expect(pairs.some((pair) => pair.a === 'rentalcars:0' && pair.b === 'rentalcars:1')).to.equal(false);
       expect((await viewer.request('GET', '/api/v1/clusters/nope')).status).to.equal(404);
+      // Ids RethinkDB cannot hold as keys (it errors on them; the fuzz suite found a 500 here).
+      expect((await viewer.request('GET', `/api/v1/clusters/${'x'.repeat(200)}`)).status).to.equal(404);
+      expect((await viewer.request('GET', '/api/v1/clusters/a%00b')).status).to.equal(404);
     });
   });
 });
