@@ -160,7 +160,7 @@ async function benchStreaming(): Promise<void> {
       return ms;
     };
     const insertMs = await plainInsert(records);
-    const documents = processorDocuments(records, config);
+    const documents = await processorDocuments(records, config);
     const documentsMs = await plainInsert(documents);
 
     // Baseline: Kafka consumption alone.
@@ -269,10 +269,10 @@ async function benchStreaming(): Promise<void> {
  * computed by one TripSlot over batches of 2,000 as the pipeline would; ids prefixed by table so
  * they can share one scratch table.
  */
-function processorDocuments(
+async function processorDocuments(
   records: ReturnType<typeof generateWorkload>,
   config: ReturnType<typeof parseConfig>['config'],
-): object[] {
+): Promise<object[]> {
   const slot = new TripSlot(0, {
     rules: resolutionRules(config.resolution),
     clock: new BucketClock(config.kpi.timezone),
@@ -287,7 +287,7 @@ function processorDocuments(
       const messages = ofKind
         .slice(i, i + 2000)
         .map((record, n) => ({ offset: String(i + n), value: Buffer.from(JSON.stringify(record)) }));
-      const { journal } = slot.processBatch({ topic: kind, partition: 0, messages }, kind);
+      const { journal } = await slot.processBatch({ topic: kind, partition: 0, messages }, kind);
       documents.push(
         ...tagged('quotes', journal.quotes.put),
         ...tagged('bookings', journal.bookings.put),

@@ -38,13 +38,16 @@ export class Shutdown {
     return this;
   }
 
-  /** Runs every closer once, however many times it is called; resolves after exit was called. */
-  run(reason: string): Promise<void> {
-    this.running ??= this.closeAll(reason);
+  /**
+   * Runs every closer once, however many times it is called; resolves after exit was called.
+   * `failed`: the process stops because something broke, so it exits 1 whatever the closers do.
+   */
+  run(reason: string, failed = false): Promise<void> {
+    this.running ??= this.closeAll(reason, failed);
     return this.running;
   }
 
-  private async closeAll(reason: string): Promise<void> {
+  private async closeAll(reason: string, failed: boolean): Promise<void> {
     const { logger } = this.options;
     const exit = this.options.exit ?? ((code: number) => process.exit(code));
     const signals = this.options.signals ?? process;
@@ -52,7 +55,7 @@ export class Shutdown {
     signals.removeListener('SIGINT', this.onSignal);
     logger.info({ reason }, 'shutting down');
 
-    const state = { failed: false };
+    const state = { failed };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => {

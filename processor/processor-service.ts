@@ -29,6 +29,11 @@ export interface ProcessorServiceOptions {
   registry?: Registry;
   /** Consume from the earliest retained offset when the group has none. Default true. */
   fromBeginning?: boolean;
+  /**
+   * Called when the consumer stops for good (kafkajs gives up on a non-retriable error, e.g. the
+   * group evicted this member): the process should exit so that its supervisor starts it again.
+   */
+  onFatal?: (error: Error) => void;
   /** Called after a batch is written and committed, with its messages' Kafka timestamps (bench, tests). */
   onCommitted?: (batch: { topic: string; partition: number; timestamps: number[] }) => void;
 }
@@ -114,7 +119,12 @@ export class ProcessorService {
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.slots.clear();
-      logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+      const { error, restart } = event.payload;
+      logger.error({ err: error, restart }, 'consumer crashed');
+      if (restart) return;
+      // kafkajs will not restart it: a live process that consumes nothing would look healthy.
+      this.running = false;
+      this.options.onFatal?.(error);
     });
     await this.consumer.subscribe({
       topics: [topics.quotes.name, topics.bookings.name, topics.events.name],
@@ -207,6 +217,7 @@ export class ProcessorService {
     };
     try {
       const slot = await this.slot(slotId, batch.partition, isEvents);
+      await payload.heartbeat();
       let journal: Journal;
       let dlq: DlqEntry[];
       let applied: number;
@@ -218,11 +229,16 @@ export class ProcessorService {
         applied = journal.events.length;
       } else {
         const kind = batch.topic === topics.quotes.name ? 'quote' : 'booking';
-        ({ journal, dlq, applied } = slot.processBatch(inbound, kind));
+        ({ journal, dlq, applied } = await slot.processBatch(inbound, kind));
       }
+      // Heartbeats between the steps: a long batch (a rebuild, many reads) must not cost this
+      // member its place in the group (processor.sessionTimeoutMs). kafkajs sends one only when
+      // the heartbeat interval has passed, so this is cheap.
+      await payload.heartbeat();
       if (dlq.length > 0) await this.sendToDlq(dlq);
       await timer.timeAsync('journal', () => store.writeJournal(journal));
       await timer.timeAsync('write', () => store.applyJournal(journal));
+      await payload.heartbeat();
       await timer.timeAsync('sync', () => store.syncApplied());
       await timer.timeAsync('commit', () =>
         this.consumer.commitOffsets([
@@ -265,14 +281,25 @@ export class ProcessorService {
     if (pending) await store.applyJournal(pending);
     let slot: TripSlot | 'events' = 'events';
     if (!isEvents) {
-      const trip = new TripSlot(partition, { rules, clock: this.clock, timer: this.metrics.timer });
-      const stored = await store.loadPartition(partition);
-      trip.restore(stored.quotes, stored.bookings, stored.tombstones);
+      const started = Date.now();
+      const trip = new TripSlot(partition, {
+        rules,
+        clock: this.clock,
+        timer: this.metrics.timer,
+        memory: {
+          reader: store.tripReader,
+          keepPastPickupMs: this.options.processor.keepPastPickupDays * DAY_MS,
+        },
+      });
+      // Journals of older versions carry no watermark: start the floor from now then.
+      const watermark =
+        pending?.watermark ?? ((await store.hasTripRecords(partition)) ? Date.now() : undefined);
+      const loaded = await trip.restoreWindow(await store.loadTombstones(partition), watermark);
       const cutoff = this.tombstoneCutoff(Date.now());
       if (cutoff !== undefined) await this.expireIn(trip, cutoff);
       slot = trip;
       this.options.logger.info(
-        { partition, quotes: stored.quotes.length, bookings: stored.bookings.length },
+        { partition, ...loaded, watermark, ms: Date.now() - started },
         'partition state rebuilt from RethinkDB',
       );
     }

@@ -31,6 +31,9 @@ export function registerProcessorCommand(program: Command): void {
         rules: resolutionRules(config.resolution, config.sources),
         kpiTimeZone: config.kpi.timezone,
         registry,
+        onFatal: (error) => {
+          void shutdown.run(`the Kafka consumer stopped: ${error.message}`, true);
+        },
       });
       if (config.processor.metricsPort > 0) {
         const server = await startMetricsServer(

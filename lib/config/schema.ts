@@ -254,6 +254,12 @@ export const processorSchema = z
      * and bookings topics: Kafka deletes whole segments, so a message may outlive its retention.
      */
     tombstoneRetentionDays: z.int().min(1).nullable().default(30),
+    /**
+     * Quotes and bookings whose pickup lies more than this many days before the newest record
+     * time are released from memory and read back from RethinkDB when a change touches them
+     * (processor/README.md, "Memory"). More keeps late changes cheaper; memory grows with it.
+     */
+    keepPastPickupDays: z.number().min(0).max(3650).default(2),
   })
   .prefault({});
 

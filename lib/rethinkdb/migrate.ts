@@ -18,7 +18,8 @@ function fieldPath(path: string): r.Expression<unknown> {
   );
 }
 
-function indexFunction(spec: IndexSpec): r.Expression<unknown> {
+function indexFunction(spec: IndexSpec): unknown {
+  if (spec.expression) return spec.expression();
   return typeof spec.fields === 'string' ? fieldPath(spec.fields) : r.expr(spec.fields.map(fieldPath));
 }
 

@@ -1,3 +1,5 @@
+import r from 'rethinkdb';
+
 /**
  * The tables of database `quoteflow` and their secondary indexes, created by `quoteflow migrate`.
  * An index names one field path (`pickup.station`) or several for a compound index; `multi`
@@ -7,12 +9,76 @@ export interface IndexSpec {
   name: string;
   fields: string | readonly string[];
   multi?: boolean;
+  /**
+   * An index computed by a ReQL function of the row instead of `fields` (which then only documents
+   * what it reads). A row for which the function fails is left out of the index.
+   */
+  expression?: () => unknown;
+}
+
+/**
+ * JavaScript's String.prototype.trim() as an RE2 class: RE2's `\s` lacks `\v`, and Unicode
+ * spaces, the line and paragraph separators and the BOM are named one by one.
+ */
+const TRIMMED =
+  '(?s)^[\\s\\x{0b}\\p{Zs}\\x{2028}\\x{2029}\\x{feff}]*(.*?)[\\s\\x{0b}\\p{Zs}\\x{2028}\\x{2029}\\x{feff}]*$';
+
+/**
+ * Rule 1's key (processor/core/resolver.ts refKey): source, the reference trimmed, and the
+ * stations. Rows without a reference (null, missing, or only spaces) are not indexed.
+ */
+function refIndex(field: 'brokerQuoteRef' | 'quoteRef'): () => unknown {
+  return () => {
+    const row = r.row as unknown as ReqlRow;
+    const trimmed = row(field).match(TRIMMED)('groups')(0)('str');
+    return r.branch(
+      trimmed.eq(''),
+      (r as unknown as { error(message: string): r.Expression<unknown> }).error('no reference'),
+      r.expr([row('source'), trimmed, row('pickup')('station'), row('dropoff')('station')]),
+    );
+  };
+}
+
+interface ReqlRow {
+  (field: string | number): ReqlRow;
+  match(pattern: string): ReqlRow;
+  slice(start: number, end: number): ReqlRow;
+  eq(value: unknown): r.Expression<boolean>;
 }
 
 export interface TableSpec {
   name: string;
   primaryKey?: string;
   indexes: readonly IndexSpec[];
+}
+
+/**
+ * How the processor reads quotes and bookings it no longer holds in memory (processor/README.md,
+ * "Memory"): a partition's records from a pickup time on, the records of a station pair picked up
+ * on one UTC day (stored times are ISO-8601 UTC, so the day is the first 10 characters), and rule
+ * 1's references.
+ */
+function processorMemoryIndexes(ref: 'brokerQuoteRef' | 'quoteRef'): IndexSpec[] {
+  return [
+    { name: 'partition_pickupAt', fields: ['partition', 'pickup.at'] },
+    {
+      name: 'stations_pickupDay',
+      fields: ['pickup.station', 'dropoff.station', 'pickup.at'],
+      expression: () => {
+        const row = r.row as unknown as ReqlRow;
+        return r.expr([
+          row('pickup')('station'),
+          row('dropoff')('station'),
+          row('pickup')('at').slice(0, 10),
+        ]);
+      },
+    },
+    {
+      name: 'ref_stations',
+      fields: ['source', ref, 'pickup.station', 'dropoff.station'],
+      expression: refIndex(ref),
+    },
+  ];
 }
 
 export const TABLES: readonly TableSpec[] = [
@@ -25,6 +91,7 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'stations', fields: ['pickup.station', 'dropoff.station'] },
       // processor: the records of one partition, loaded when it is assigned.
       { name: 'partition', fields: 'partition' },
+      ...processorMemoryIndexes('brokerQuoteRef'),
     ],
   },
   {
@@ -37,6 +104,7 @@ export const TABLES: readonly TableSpec[] = [
       // check: the bookings of one station pair, read next to its quotes.
       { name: 'stations', fields: ['pickup.station', 'dropoff.station'] },
       { name: 'partition', fields: 'partition' },
+      ...processorMemoryIndexes('quoteRef'),
     ],
   },
   {

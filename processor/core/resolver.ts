@@ -90,6 +90,70 @@ export class Resolver {
     if (this.marks[kind].get(id)?.deleted) this.marks[kind].delete(id);
   }
 
+  /** The live quote, when it is in memory. */
+  quote(id: string): NormalisedQuote | undefined {
+    return this.quotes.get(id);
+  }
+
+  /** The live booking, when it is in memory. */
+  booking(id: string): NormalisedBooking | undefined {
+    return this.bookings.get(id);
+  }
+
+  /** The bookings matched to a quote. */
+  matchedBookings(quoteId: string): readonly string[] {
+    return this.matchedBy.get(quoteId) ?? [];
+  }
+
+  /**
+   * Every quote of a cluster with the bookings matched to them, then every unmatched booking: the
+   * groups memory is released in (see evictGroup). Each record appears in exactly one group.
+   */
+  *groups(): Generator<{ quoteIds: readonly string[]; bookingIds: readonly string[] }> {
+    for (const cluster of new Set(this.clusterOf.values())) {
+      const quoteIds = [...cluster.members];
+      yield { quoteIds, bookingIds: quoteIds.flatMap((id) => this.matchedBy.get(id) ?? []) };
+    }
+    for (const id of this.bookings.keys()) {
+      if (!this.matchOf.has(id)) yield { quoteIds: [], bookingIds: [id] };
+    }
+  }
+
+  /**
+   * Forgets a group (a whole cluster and the bookings matched to it, or one unmatched booking)
+   * without changing anything about it: it is still stored and can be loaded again. Only whole
+   * groups may go, so that whatever stays in memory is still resolved exactly (a cluster split
+   * needs all its members, a match its quote). Outside a batch only.
+   */
+  evictGroup(group: { quoteIds: readonly string[]; bookingIds: readonly string[] }): void {
+    if (this.capture) throw new Error('evictGroup inside a batch');
+    for (const id of group.bookingIds) {
+      const booking = this.bookings.get(id);
+      if (!booking) continue;
+      const slot = this.slot(booking);
+      for (const key of this.blockKeys(booking)) this.bookingBlocks.delete(key, slot, id);
+      const ref = refKey(booking, booking.quoteRef);
+      if (ref) this.bookingRefs.delete(ref, id);
+      const matched = this.matchOf.get(id);
+      if (matched !== undefined) this.matchedBy.delete(matched, id);
+      this.matchOf.delete(id);
+      this.bookings.delete(id);
+      this.marks.booking.delete(id);
+    }
+    for (const id of group.quoteIds) {
+      const quote = this.quotes.get(id);
+      if (!quote) continue;
+      const slot = this.slot(quote);
+      for (const key of this.blockKeys(quote)) this.quoteBlocks.delete(key, slot, id);
+      const ref = refKey(quote, quote.brokerQuoteRef);
+      if (ref) this.quoteRefs.delete(ref, id);
+      this.edges.delete(id);
+      this.clusterOf.delete(id);
+      this.quotes.delete(id);
+      this.marks.quote.delete(id);
+    }
+  }
+
   beginBatch(): void {
     this.capture = { quotes: new Map(), bookings: new Map(), clusters: new Map() };
   }
@@ -329,7 +393,7 @@ export class Resolver {
   }
 
   /** Bookings whose match a quote with these fields could win. */
-  private bookingCandidates(quote: NormalisedQuote): Set<string> {
+  bookingCandidates(quote: NormalisedQuote): Set<string> {
     const result = new Set<string>(
       this.blockNeighbours(this.bookingBlocks, this.blockKeys(quote), this.slot(quote)),
     );

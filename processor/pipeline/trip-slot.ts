@@ -1,5 +1,5 @@
 import { QuoteflowError } from '../../lib/errors.js';
-import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
+import type { BookingUpsert, QuoteUpsert, RecordDelete } from '../../lib/records/canonical.js';
 import { validateRecord } from '../../lib/records/validate-record.js';
 import { supersedes } from '../core/cdc.js';
 import type { BucketClock } from '../core/kpi/buckets.js';
@@ -13,9 +13,11 @@ import { toTripChange } from '../core/trip-change.js';
 import type { BatchChanges } from '../core/views.js';
 import type { BookingDoc, Journal, QuoteDoc, TombstoneDoc } from '../store/documents.js';
 import { bookingDoc, clusterDoc, emptyJournal, quoteDoc, tombstoneId } from '../store/documents.js';
-import type { DlqEntry, InboundBatch } from './messages.js';
+import type { DlqEntry, InboundBatch, InboundMessage } from './messages.js';
 import { dlqEntry, parseJson } from './messages.js';
 import type { StepTimer } from './step-timer.js';
+import { TripMemory } from './trip-memory.js';
+import type { TripStoreReader } from './trip-store-reader.js';
 
 export interface TripSlotContext {
   rules: ResolutionRules;
@@ -23,7 +25,19 @@ export interface TripSlotContext {
   timer: StepTimer;
   /** Processing time, for tombstones' `deletedAt` (injected by tests). Default Date.now. */
   now?: () => number;
+  /**
+   * Where records not held in memory are read from (TripMemory). Without it the slot keeps every
+   * record it is given in memory, as `quoteflow resolve` and the benchmarks' baselines do.
+   */
+  memory?: { reader: TripStoreReader; keepPastPickupMs: number };
 }
+
+/** One message of a batch after validation and normalisation, before CDC. */
+type Parsed =
+  | { ok: false; message: InboundMessage; reason: string }
+  | { ok: true; message: InboundMessage; record: TripRecord; change: TripChange | { error: string } };
+
+type TripRecord = QuoteUpsert | BookingUpsert | RecordDelete;
 
 export interface TripBatchResult {
   journal: Journal;
@@ -44,11 +58,35 @@ export class TripSlot {
   /** When each tombstone of the slot was made (epoch ms), by `kind:id`; undated ones never expire. */
   private readonly deletedAt = new Map<string, { kind: 'quote' | 'booking'; id: string; at: number }>();
 
+  /** Present when the slot keeps only what new records can join (context.memory). */
+  private readonly memory: TripMemory | undefined;
+
   constructor(
     readonly partition: number,
     private readonly context: TripSlotContext,
   ) {
     this.resolver = new Resolver(context.rules);
+    if (context.memory) {
+      this.memory = new TripMemory(
+        { partition, rules: context.rules, now: context.now, ...context.memory },
+        this.resolver,
+        this.records,
+      );
+    }
+  }
+
+  /**
+   * Rebuilds a slot that reads from the store: its tombstones, and the records from the floor on
+   * (TripMemory.restore). `watermark`: the one its last journal kept; undefined when nothing was
+   * ever processed here.
+   */
+  async restoreWindow(
+    tombstones: readonly TombstoneDoc[],
+    watermark: number | undefined,
+  ): Promise<{ quotes: number; bookings: number }> {
+    if (!this.memory) throw new Error('restoreWindow needs context.memory');
+    this.restore([], [], tombstones);
+    return this.memory.restore(watermark);
   }
 
   /** Restores stored state: live documents and tombstones (order does not matter). */
@@ -75,6 +113,11 @@ export class TripSlot {
     }
   }
 
+  /** Releases from memory every record group whose pickups all lie before `pickupAt` (TripMemory). */
+  releaseBefore(pickupAt: number): number {
+    return this.memory?.releaseBefore(pickupAt) ?? 0;
+  }
+
   /**
    * Forgets the deletes made before `cutoff` (epoch ms) and returns the ids of their tombstone
    * documents, to be removed from the store. Past the retention no older version of the record
@@ -91,7 +134,55 @@ export class TripSlot {
     return expired;
   }
 
-  processBatch(batch: InboundBatch, kind: 'quote' | 'booking'): TripBatchResult {
+  async processBatch(batch: InboundBatch, kind: 'quote' | 'booking'): Promise<TripBatchResult> {
+    const { timer } = this.context;
+    const parsed = batch.messages.map((message) => this.parse(batch, message, kind));
+    if (this.memory) {
+      const changes = parsed.flatMap((item) => (item.ok && 'kind' in item.change ? [item.change] : []));
+      await timer.timeAsync('load', () => this.memory?.loadFor(kind, changes) ?? Promise.resolve());
+    }
+    const result = this.resolveBatch(batch, kind, parsed);
+    if (this.memory) {
+      const watermark = this.memory.watermark;
+      if (watermark !== undefined) result.journal.watermark = watermark;
+      timer.time('release', () => this.memory?.release());
+    }
+    return result;
+  }
+
+  /** validate (JSON, schema, kind), then normalise; the CDC decision comes later. */
+  private parse(batch: InboundBatch, message: InboundMessage, kind: 'quote' | 'booking'): Parsed {
+    const { timer, rules } = this.context;
+    const valid = timer.time('validate', () => {
+      const parsed = parseJson(message);
+      if (!parsed.ok) return parsed;
+      const validation = validateRecord(parsed.value);
+      if (!validation.ok) return { ok: false as const, reason: describeIssues(validation.issues) };
+      const record = validation.record;
+      if (record.kind !== kind)
+        return { ok: false as const, reason: `kind: must be "${kind}" on ${batch.topic}` };
+      return { ok: true as const, record };
+    });
+    if (!valid.ok) return { ok: false, message, reason: valid.reason };
+    const record = valid.record;
+    const change = timer.time('normalise', () => {
+      try {
+        return toTripChange(record, rules);
+      } catch (error) {
+        // Only data the rules cannot read (a QuoteflowError such as RECORD_INVALID) is a dead
+        // letter; anything else (a TypeError) is a bug and must surface, not turn data into DLQ.
+        if (!(error instanceof QuoteflowError) || error.retriable) throw error;
+        return { error: error.message };
+      }
+    });
+    return { ok: true, message, record, change };
+  }
+
+  private resolveBatch(
+    batch: InboundBatch,
+    kind: 'quote' | 'booking',
+    parsed: readonly Parsed[],
+  ): TripBatchResult {
     const { timer } = this.context;
     const dlq: DlqEntry[] = [];
     const touched = new Map<string, TripChange>();
@@ -100,22 +191,12 @@ export class TripSlot {
     const now = (this.context.now ?? Date.now)();
     let applied = 0;
     this.resolver.beginBatch();
-    for (const message of batch.messages) {
-      const valid = timer.time('validate', () => {
-        const parsed = parseJson(message);
-        if (!parsed.ok) return parsed;
-        const validation = validateRecord(parsed.value);
-        if (!validation.ok) return { ok: false as const, reason: describeIssues(validation.issues) };
-        const record = validation.record;
-        if (record.kind !== kind)
-          return { ok: false as const, reason: `kind: must be "${kind}" on ${batch.topic}` };
-        return { ok: true as const, record };
-      });
-      if (!valid.ok) {
-        dlq.push(dlqEntry(batch, message, valid.reason));
+    for (const item of parsed) {
+      if (!item.ok) {
+        dlq.push(dlqEntry(batch, item.message, item.reason));
         continue;
       }
-      const record = valid.record;
+      const { record, change } = item;
       const fresh = timer.time('cdc', () =>
         supersedes(
           { version: record.version, deleted: record.op === 'delete' },
@@ -123,19 +204,15 @@ export class TripSlot {
         ),
       );
       if (!fresh) continue;
-      let change: TripChange;
-      try {
-        change = timer.time('normalise', () => toTripChange(record, this.context.rules));
-      } catch (error) {
-        // Only data the rules cannot read (a QuoteflowError such as RECORD_INVALID) is a dead
-        // letter; anything else (a TypeError) is a bug and must surface, not turn data into DLQ.
-        if (!(error instanceof QuoteflowError) || error.retriable) throw error;
-        dlq.push(dlqEntry(batch, message, error.message));
+      // A record normalisation refuses goes to the DLQ only when it is new: an old version is ignored.
+      if (!('kind' in change)) {
+        dlq.push(dlqEntry(batch, item.message, change.error));
         continue;
       }
       const key = `${kind}:${record.id}`;
       if (!touched.has(key) && this.resolver.mark(kind, record.id)?.deleted) tombstoned.add(key);
       timer.time('resolve', () => this.resolver.apply(change));
+      if (change.record) this.memory?.observe(change.record);
       applied++;
       touched.set(key, change);
       if (record.op === 'upsert') {

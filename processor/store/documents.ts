@@ -133,6 +133,8 @@ export interface Journal {
   /** Offset of the batch's last message. */
   offset: number;
   partition: number;
+  /** Trip slots: the newest record time seen (epoch ms), where a rebuild puts its memory's floor. */
+  watermark?: number;
   quotes: { put: QuoteDoc[]; remove: string[] };
   bookings: { put: BookingDoc[]; remove: string[] };
   clusters: { put: ClusterDoc[]; remove: string[] };

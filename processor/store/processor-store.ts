@@ -6,6 +6,7 @@ import type { BookingDoc, Journal, QuoteDoc, RollupWrite, TombstoneDoc } from '.
 import type { Durability, Row, Table } from './reql.js';
 import { args, branch } from './reql.js';
 import { rollupIncrement } from './rollup-increment.js';
+import { RethinkdbTripReader } from './trip-reader.js';
 
 /**
  * Documents per query. A batch's documents for one table go as several such queries at once:
@@ -74,12 +75,15 @@ async function inChunks<T>(items: readonly T[], write: (part: T[]) => Promise<vo
  */
 export class ProcessorStore {
   private readonly durability: Durability;
+  /** What trip slots read when a change touches records they do not hold in memory. */
+  readonly tripReader: RethinkdbTripReader;
 
   constructor(
     private readonly client: RethinkdbClient,
     options: ProcessorStoreOptions = {},
   ) {
     this.durability = options.applyDurability ?? 'soft';
+    this.tripReader = new RethinkdbTripReader(client);
   }
 
   private table(name: string): Table {
@@ -116,6 +120,24 @@ export class ProcessorStore {
       load<TombstoneDoc>('tombstones'),
     ]);
     return { quotes, bookings, tombstones };
+  }
+
+  /** A partition's tombstones (they are few: one per delete younger than the retention). */
+  async loadTombstones(partition: number): Promise<TombstoneDoc[]> {
+    const cursor = (await this.client.run(
+      this.table('tombstones').getAll(partition, { index: 'partition' }),
+    )) as r.Cursor;
+    return (await cursor.toArray()) as TombstoneDoc[];
+  }
+
+  /** Whether any quote or booking of the partition is stored. */
+  async hasTripRecords(partition: number): Promise<boolean> {
+    const counts = await Promise.all(
+      ['quotes', 'bookings'].map((name) =>
+        this.client.run(this.table(name).getAll(partition, { index: 'partition' }).limit(1).count()),
+      ),
+    );
+    return counts.some((count) => count > 0);
   }
 
   async storedEventIds(ids: readonly string[]): Promise<Set<string>> {

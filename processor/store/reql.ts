@@ -37,6 +37,7 @@ export interface Sequence extends r.Operation<unknown> {
   filter(predicate: unknown): Sequence;
   pluck(...fields: string[]): Sequence;
   delete(options?: WriteOptions): r.Operation<unknown>;
+  limit(n: number): Sequence;
   count(): r.Operation<number>;
   coerceTo(type: 'array'): r.Operation<unknown[]>;
 }

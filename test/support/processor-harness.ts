@@ -48,7 +48,7 @@ export class ProcessorHarness {
       QF_PROCESSOR_GROUP_ID: `${prefix}.group`,
       QF_PROCESSOR_METRICS_PORT: '0',
       QF_PROCESSOR_SESSION_TIMEOUT_MS: '10000',
-      QF_LOG_LEVEL: 'warn',
+      QF_LOG_LEVEL: process.env.QF_TEST_LOG_LEVEL ?? 'warn',
     };
     const { config, warnings } = parseConfig('', this.env);
     // A misspelt QF_ variable is ignored with a warning: here it would quietly test something else.
@@ -123,7 +123,10 @@ export class ProcessorHarness {
       env: { ...process.env, ...this.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout.resume();
+    // QF_TEST_VERBOSE=1 shows the processors' logs (pino writes to stdout) and errors.
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (process.env.QF_TEST_VERBOSE) process.stderr.write(chunk);
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       if (process.env.QF_TEST_VERBOSE) process.stderr.write(chunk);
     });

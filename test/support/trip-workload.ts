@@ -43,9 +43,18 @@ function prng(seed: number): () => number {
 export interface WorkloadOptions {
   quotes: number;
   seed?: number;
+  /** Days over which pickups are spread (default 90)… */
+  days?: number;
+  /** …from this day (epoch ms; default 1 June 2026). */
+  start?: number;
 }
 
-export function generateWorkload({ quotes: total, seed = 42 }: WorkloadOptions): TripRecord[] {
+export function generateWorkload({
+  quotes: total,
+  seed = 42,
+  days: spread = 90,
+  start = BASE,
+}: WorkloadOptions): TripRecord[] {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const iso = (ms: number) => new Date(Math.round(ms / 60_000) * 60_000).toISOString();
@@ -61,7 +70,7 @@ export function generateWorkload({ quotes: total, seed = 42 }: WorkloadOptions):
     const phone = `3${String(100_000_000 + c).slice(-9)}`;
     const pickupStation = pick(STATIONS);
     const dropoffStation = random() < 0.8 ? pickupStation : pick(STATIONS);
-    const pickupAt = BASE + Math.floor(random() * 90) * DAY + Math.floor(random() * 24) * HOUR;
+    const pickupAt = start + Math.floor(random() * spread) * DAY + Math.floor(random() * 24) * HOUR;
     const days = 1 + Math.floor(random() * 14);
     const quotedAt = pickupAt - (1 + Math.floor(random() * 40)) * DAY;
     const asks = 1 + Math.floor(random() * 3);

@@ -35,6 +35,18 @@ describe('Shutdown', () => {
     });
   });
 
+  describe('when the process stops because something broke', () => {
+    it('should close everything and exit 1, so that its supervisor starts it again', async () => {
+      const { exits, order, shutdown } = setup();
+      shutdown.add('consumer', () => {
+        order.push('consumer');
+      });
+      await shutdown.run('the Kafka consumer stopped', true);
+      expect(order).to.deep.equal(['consumer']);
+      expect(exits).to.deep.equal([1]);
+    });
+  });
+
   describe('when a closer fails', () => {
     it('should still run the others and exit 1', async () => {
       const { exits, order, shutdown } = setup();
