@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { backoffDelay } from '../../lib/backoff.js';
 import { isPermanent } from '../../lib/errors.js';
 import { isRecordRefusal } from '../../lib/kafka/kafka-errors.js';
 import { isAbort, retry } from '../../lib/retry.js';
@@ -80,7 +81,8 @@ export class SpoolDrainer {
   }
 
   private async loop(): Promise<void> {
-    const { spool } = this.options;
+    const { spool, logger } = this.options;
+    let failures = 0;
     while (!this.abort.signal.aborted) {
       const chunk = await spool.read(this.options.maxRecords, this.options.maxBytes);
       if (!chunk) {
@@ -93,14 +95,27 @@ export class SpoolDrainer {
         delivered = await this.deliver(chunk.records);
       } catch (error) {
         spool.release(chunk);
-        throw error;
+        if (this.stopping()) throw error;
+        // The dead-letter file could not be written (a full disk, say): the chunk stays in the
+        // spool, /readyz says stuck, and it is tried again (records already sent may go twice).
+        this.stuckOn = error instanceof Error ? error : new Error(String(error));
+        logger.error({ err: error, failures }, 'the spool drainer cannot move on; retrying');
+        await this.sleep(backoffDelay(failures++, 1000, 30_000));
+        continue;
       }
+      failures = 0;
+      this.stuckOn = undefined;
       await spool.acknowledge(chunk);
       if (delivered > 0) this.options.onReplayed?.(delivered);
       if (delivered < chunk.records.length) {
         this.options.onDeadLettered?.(chunk.records.length - delivered);
       }
     }
+  }
+
+  /** Read through a method: `stop` changes it while the loop awaits. */
+  private stopping(): boolean {
+    return this.abort.signal.aborted;
   }
 
   /** Sends `records` in order; returns how many Kafka took (the rest are dead letters). */

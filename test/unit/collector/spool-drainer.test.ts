@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -90,6 +90,31 @@ describe('SpoolDrainer', () => {
       ]);
       expect(deadLettered).to.equal(2);
       expect((await DeadLetters.open(dir, silentLogger)).count, 'counted again after a restart').to.equal(2);
+    });
+  });
+
+  describe('when the dead-letter file cannot be written', () => {
+    it('should keep the chunk, say it is stuck, and move on once the file can be written', async () => {
+      await drainer.stop();
+      const missing = join(dir, 'not-yet');
+      drainer = new SpoolDrainer({
+        spool,
+        sender,
+        deadLetters: new DeadLetters(missing, silentLogger),
+        logger: silentLogger,
+        maxRecords: 100,
+        maxBytes: 1024 * 1024,
+        onDrained: () => undefined,
+      });
+      await spool.append(['a', 'big', 'b'].map(record));
+      drainer.start();
+      await until(() => drainer.stuck !== undefined);
+      expect(spool.stats().records, 'nothing forgotten').to.equal(3);
+      await mkdir(missing);
+      await until(() => spool.isDrained(), 10_000);
+      expect(drainer.stuck).to.equal(undefined);
+      expect(sender.delivered.filter((v) => v === 'b')).to.have.length.of.at.least(1);
+      expect((await DeadLetters.open(missing, silentLogger)).count).to.equal(1);
     });
   });
 
