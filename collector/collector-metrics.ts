@@ -51,7 +51,12 @@ export function createCollectorMetrics(registry: Registry, spool: () => Spool | 
     help: 'Records replayed from the spool and acknowledged by Kafka',
     registers: [registry],
   });
-  return { requests, events, kafkaLatency, fallbacks, replayed };
+  const deadLettered = new Counter({
+    name: `${prefix}dead_letters_total`,
+    help: "Records Kafka refused for good, kept in the spool directory's dead-letter file (alert on any)",
+    registers: [registry],
+  });
+  return { requests, events, kafkaLatency, fallbacks, replayed, deadLettered };
 }
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;

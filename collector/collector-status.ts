@@ -14,6 +14,8 @@ export interface CollectorStatus {
   spoolSegments: number;
   /** Events waiting in the spool for Kafka. */
   spoolRecords: number;
+  /** Events Kafka refused for good, in the spool directory's dead-letter file (act on any). */
+  deadLetters: number;
   updatedAt: string;
 }
 
@@ -24,7 +26,7 @@ export interface CollectorStatus {
  */
 export function reportCollectorStatus(options: {
   db: RethinkdbClient;
-  stats: () => SpoolStats;
+  stats: () => SpoolStats & { deadLetters: number };
   intervalMs: number;
   logger: Logger;
   host?: string;
@@ -42,6 +44,7 @@ export function reportCollectorStatus(options: {
       spoolBytes: stats.bytes,
       spoolSegments: stats.segments,
       spoolRecords: stats.records,
+      deadLetters: stats.deadLetters,
       updatedAt: new Date().toISOString(),
     };
     try {
@@ -51,7 +54,7 @@ export function reportCollectorStatus(options: {
       lastError = '';
     } catch (error) {
       const message = errorMessage(error);
-      if (message !== lastError) options.logger.warn({ err: message }, 'could not write collector status');
+      if (message !== lastError) options.logger.warn({ err: error }, 'could not write collector status');
       lastError = message;
     }
   };

@@ -26,6 +26,7 @@ import { KafkaRecordSender } from './sink/record-sender.js';
 import type { MetricsExposition } from './cluster/cluster-metrics.js';
 import type { WorkerSlot } from './cluster/spool-layout.js';
 import { assignSpools, listSpool } from './cluster/spool-layout.js';
+import { DeadLetters } from './spool/dead-letters.js';
 import type { SpoolStats } from './spool/spool.js';
 import { Spool } from './spool/spool.js';
 
@@ -62,6 +63,7 @@ export class Collector {
     readonly context: HandlerContext,
     private readonly linkCache: LinkCache | undefined,
     private readonly orphans: readonly OrphanSpool[],
+    private readonly deadLetters: DeadLetters,
   ) {}
 
   static async start(options: CollectorOptions): Promise<Collector> {
@@ -79,6 +81,10 @@ export class Collector {
     const stats = spool.stats();
     if (stats.records > 0) logger.info(stats, 'spool holds events from an earlier run; replaying them');
     const metrics = createCollectorMetrics(registry, () => spool);
+    const deadLetters = await DeadLetters.open(spoolDirs.own, logger.child({ component: 'spool' }));
+    const deadLettered = (records: number) => {
+      metrics.deadLettered.inc(records);
+    };
     const sender = new KafkaRecordSender({
       producer: options.producer,
       topic: options.topic,
@@ -91,6 +97,7 @@ export class Collector {
     const sink = new DurableSink({
       sender,
       spool,
+      deadLetters,
       logger,
       lingerMs: config.lingerMs,
       deadlineMs: config.produceDeadlineMs,
@@ -107,6 +114,7 @@ export class Collector {
         replayed: (records) => {
           metrics.replayed.inc(records);
         },
+        deadLettered,
       },
     });
     sink.start();
@@ -115,6 +123,7 @@ export class Collector {
         OrphanSpool.start({
           dir,
           sender,
+          deadLetters,
           logger: logger.child({ component: 'spool', dir }),
           maxRecords: config.maxProduceEvents,
           maxBytes: config.maxProduceBytes,
@@ -122,6 +131,7 @@ export class Collector {
           onReplayed: (records) => {
             metrics.replayed.inc(records);
           },
+          onDeadLettered: deadLettered,
         }),
       ),
     );
@@ -162,6 +172,8 @@ export class Collector {
             // Full when not even a small batch would fit.
             spoolFull: spool.bytes + 64 * 1024 > spoolBudget,
             route: sink.route,
+            stuck: [sink.stuck, ...orphans.map((orphan) => orphan.stuck)].find((e) => e !== undefined),
+            deadLetters: deadLetters.count,
           })),
         },
       })
@@ -180,15 +192,25 @@ export class Collector {
     }
     const address = await server.listen(config.port, config.host);
     logger.info({ host: address.address, port: address.port, route: sink.route }, 'collector listening');
-    return new Collector(server, sink, spool, sender, address, context, options.links?.cache, orphans);
+    return new Collector(
+      server,
+      sink,
+      spool,
+      sender,
+      address,
+      context,
+      options.links?.cache,
+      orphans,
+      deadLetters,
+    );
+  }
+
+  /** The spool's size now and the records in its dead-letter file, for the pipeline view. */
+  spoolStats(): SpoolStats & { deadLetters: number } {
+    return { ...this.spool.stats(), deadLetters: this.deadLetters.count };
   }
 
   /** Stop accepting, answer what is under way, flush every accepted event to Kafka or the spool. */
-  /** The spool's size now, for the pipeline view. */
-  spoolStats(): SpoolStats {
-    return this.spool.stats();
-  }
-
   async close(): Promise<void> {
     const { logger } = this.context;
     await this.server.close();

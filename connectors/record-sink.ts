@@ -1,4 +1,5 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
+import { classifyKafkaError } from '../lib/kafka/kafka-errors.js';
 import type { KeyedMessage } from './mapping/keyed-messages.js';
 import { planMessages } from './mapping/keyed-messages.js';
 import type { MapOutcome } from './mapping/row-mapper.js';
@@ -81,7 +82,13 @@ export class RecordSink {
       if ((plan.lastKey ?? undefined) !== previous) keyChanges.set(recordKey, plan.lastKey);
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    if (topicMessages.length > 0) await this.options.producer.sendBatch({ acks: -1, topicMessages });
+    if (topicMessages.length > 0) {
+      try {
+        await this.options.producer.sendBatch({ acks: -1, topicMessages });
+      } catch (error) {
+        throw classifyKafkaError(error);
+      }
+    }
     await this.options.offsetStore.commit(this.options.source, table, offset, keyChanges);
     this.state.offsets.set(table, offset);
     for (const [recordKey, key] of keyChanges) {

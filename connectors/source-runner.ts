@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { backoffDelay } from '../lib/backoff.js';
 import type { ConnectorsConfig, SourceConfig } from '../lib/config/schema.js';
+import { QuoteflowError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { retry } from '../lib/retry.js';
 import { createSourceDb } from '../lib/source-db.js';
 import type { SourceStatus } from './source-status.js';
 import { initialStatus } from './source-status.js';
@@ -48,39 +49,49 @@ export class SourceRunner {
     this.status.state = 'stopped';
   }
 
-  private stopping(): boolean {
-    return this.abort.signal.aborted;
+  private async run(): Promise<void> {
+    const log = this.options.logger.child({ source: this.options.source.name });
+    // A reader returns only when stopped; should one return anyway, it is started again.
+    while (!this.abort.signal.aborted) {
+      await this.connectAndRead(log).catch((error: unknown) => {
+        if (!this.abort.signal.aborted) throw error;
+      });
+    }
   }
 
-  private async run(): Promise<void> {
-    const { source, logger, backoff } = this.options;
-    const log = logger.child({ source: source.name });
-    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
-      const db = (this.options.createDb ?? createSourceDb)(source, log);
-      try {
-        await db.raw('select 1');
-        this.status.state = 'running';
-        if (attempt > 0) log.info({ attempt }, 'source reachable again');
-        attempt = -1;
-        await this.options.reader.run(db, this.abort.signal, this.status);
-      } catch (error) {
-        if (this.stopping()) break;
-        const failure = sourceError(source, error);
-        this.status.state = 'failing';
-        this.status.lastError = failure.message;
-        this.status.lastErrorAt = new Date().toISOString();
-        const delay = backoffDelay(
-          Math.max(0, attempt),
-          backoff.reconnectInitialDelayMs,
-          backoff.reconnectMaxDelayMs,
-          this.options.random,
-        );
-        log.error({ err: failure.message, retryInMs: delay }, 'source failed; retrying');
-        await abortableSleep(delay, this.abort.signal);
-      } finally {
-        await db.destroy().catch(() => undefined);
-      }
-    }
+  /** Connects and reads until stopped, retrying every failure with backoff (`lib/retry.ts`). */
+  private connectAndRead(log: Logger): Promise<void> {
+    const { source, backoff } = this.options;
+    return retry(
+      async (attempt, progress) => {
+        const db = (this.options.createDb ?? createSourceDb)(source, log);
+        try {
+          await db.raw('select 1');
+          if (this.status.state === 'failing') log.info({ attempt }, 'source reachable again');
+          this.status.state = 'running';
+          // Reachable: the next failure backs off from the start again.
+          progress();
+          await this.options.reader.run(db, this.abort.signal, this.status);
+        } finally {
+          await db.destroy().catch(() => undefined);
+        }
+      },
+      {
+        signal: this.abort.signal,
+        backoff: { initialMs: backoff.reconnectInitialDelayMs, maxMs: backoff.reconnectMaxDelayMs },
+        // Every failure is retried: a source or Kafka may come back, and a bug shows as "failing".
+        isRetriable: () => true,
+        ...(this.options.random ? { random: this.options.random } : {}),
+        onRetry: (error, _attempt, delay) => {
+          // Kafka's failures are classified where they enter; the rest are the source's.
+          const failure = error instanceof QuoteflowError ? error : sourceError(source, error);
+          this.status.state = 'failing';
+          this.status.lastError = failure.message;
+          this.status.lastErrorAt = new Date().toISOString();
+          log.error({ err: failure, retryInMs: delay }, 'source failed; retrying');
+        },
+      },
+    );
   }
 }
 

@@ -104,7 +104,7 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
   app.use(
     '/api/v1',
-    pipelineRoutes({ db: options.db, dlq: options.dlq, highWatermarks: options.highWatermarks }),
+    pipelineRoutes({ db: options.db, dlq: options.dlq, highWatermarks: options.highWatermarks, logger }),
   );
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });

@@ -20,6 +20,25 @@ export function isRetriable(error: unknown): boolean {
   return error instanceof QuoteflowError && error.retriable;
 }
 
+/**
+ * Errors that no retry can cure: a QuoteflowError marked not retriable, and the programming errors
+ * (TypeError, RangeError, ReferenceError, SyntaxError) that mean the code is wrong, not the weather.
+ */
+export function isPermanent(error: unknown): boolean {
+  if (error instanceof QuoteflowError) return !error.retriable;
+  return isProgrammingError(error);
+}
+
+/** A bug, not bad data or a failed dependency: it must surface (crash and restart), never be swallowed. */
+export function isProgrammingError(error: unknown): boolean {
+  return (
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof ReferenceError ||
+    error instanceof SyntaxError
+  );
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

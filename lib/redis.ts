@@ -25,7 +25,7 @@ export function createRedis(config: RedisConfig, logger: Logger, options: RedisO
   redis.on('error', (error: unknown) => {
     // ioredis repeats the same error on every retry; log each new cause once.
     const message = errorMessage(error);
-    if (message !== lastError) log.warn({ err: message }, 'Redis error');
+    if (message !== lastError) log.warn({ err: error }, 'Redis error');
     lastError = message;
   });
   redis.on('ready', () => {

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { errorMessage } from './errors.js';
 
 type Closer = () => Promise<void> | void;
 
@@ -70,7 +69,7 @@ export class Shutdown {
           logger.debug({ closer: name }, 'closed');
         } catch (error) {
           state.failed = true;
-          logger.error({ closer: name, err: errorMessage(error) }, 'close failed');
+          logger.error({ closer: name, err: error }, 'close failed');
         }
       }
       return 'done' as const;

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { KafkaConfig, ProcessorConfig } from '../lib/config/schema.js';
-import { QuoteflowError, errorMessage } from '../lib/errors.js';
+import { QuoteflowError } from '../lib/errors.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import type { Logger } from '../lib/logger.js';
 import { METRIC_PREFIX } from '../lib/metrics.js';
@@ -120,7 +120,7 @@ export class ProcessorService {
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.slots.clear();
       const { error, restart } = event.payload;
-      logger.error({ err: error.message, restart }, 'consumer crashed');
+      logger.error({ err: error, restart }, 'consumer crashed');
       if (restart) return;
       // kafkajs will not restart it: a live process that consumes nothing would look healthy.
       this.running = false;
@@ -139,7 +139,7 @@ export class ProcessorService {
     this.running = true;
     this.sweeper = setInterval(() => {
       this.expireTombstones().catch((error: unknown) => {
-        logger.warn({ err: errorMessage(error) }, 'could not expire tombstones; trying again in an hour');
+        logger.warn({ err: error }, 'could not expire tombstones; trying again in an hour');
       });
     }, HOUR_MS);
     this.sweeper.unref();
@@ -325,10 +325,7 @@ export class ProcessorService {
         updatedAt: new Date().toISOString(),
       });
     } catch (error) {
-      this.options.logger.warn(
-        { topic, partition, err: errorMessage(error) },
-        'could not write pipeline status',
-      );
+      this.options.logger.warn({ topic, partition, err: error }, 'could not write pipeline status');
     }
   }
 

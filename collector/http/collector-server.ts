@@ -2,7 +2,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { errorMessage } from '../../lib/errors.js';
 import type { CollectorMetrics } from '../collector-metrics.js';
 import type { HandlerContext } from '../handler-context.js';
 import { HttpError } from './http-error.js';
@@ -125,7 +124,7 @@ export class CollectorServer {
         if (!res.headersSent)
           sendError(res, error.status, error.code, error.message, error.details, error.headers);
       } else {
-        logger.error({ route: routeName, err: errorMessage(error) }, 'request failed');
+        logger.error({ route: routeName, err: error }, 'request failed');
         if (!res.headersSent) sendError(res, 500, 'internal', 'internal error');
       }
       // A body left unread (413, 401 before reading) must not be parsed as the next request.

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import r from 'rethinkdb';
-import { backoffDelay, sleep } from '../../lib/backoff.js';
-import { errorMessage } from '../../lib/errors.js';
+import { QuoteflowError } from '../../lib/errors.js';
+import { retry } from '../../lib/retry.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { Link } from './link.js';
 
@@ -19,7 +19,7 @@ interface Change {
 export class LinkCache {
   private links = new Map<string, Link>();
   private loaded = false;
-  private stopped = false;
+  private readonly abort = new AbortController();
   private feed: r.Cursor | undefined;
   private running: Promise<void> | undefined;
   /** Ends the wait on the current feed (closing a cursor does not always end `each`). */
@@ -46,7 +46,7 @@ export class LinkCache {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.abort.abort();
     this.options.client.off('reconnected', this.onReconnect);
     this.interrupt?.();
     await this.feed?.close().catch(() => undefined);
@@ -54,60 +54,70 @@ export class LinkCache {
   }
 
   private async loop(): Promise<void> {
-    const { client, logger } = this.options;
-    const table = r.db(client.db).table('links');
-    for (let attempt = 0; !this.stopped;) {
-      try {
-        const connection = await client.connection();
-        const feed = await table.changes().run(connection);
-        this.feed = feed;
-        const early: Change[] = [];
-        let apply: (change: Change) => void = (change) => {
-          early.push(change);
-        };
-        const interrupted = new Promise<void>((resolve) => {
-          this.interrupt = resolve;
-        });
-        const finished = new Promise<void>((resolve, reject) => {
-          feed.each(
-            (error: Error | null, change: Change) => {
-              if (error) {
-                reject(error);
-                return false;
-              }
-              apply(change);
-              return true;
-            },
-            () => {
-              resolve();
-            },
-          );
-        });
-        // Seen by the race below; until then a feed error must not count as unhandled.
-        finished.catch(() => undefined);
-        const rows = (await client.run(table.coerceTo('array'))) as unknown as Link[];
-        this.links = new Map(rows.map((link) => [link.code, link]));
-        apply = (change) => {
-          this.applyChange(change);
-        };
-        for (const change of early) this.applyChange(change);
-        this.loaded = true;
-        attempt = 0;
-        logger.info({ links: this.links.size }, 'links loaded; following changes');
-        await Promise.race([finished, interrupted]);
-        await feed.close().catch(() => undefined);
-      } catch (error) {
-        if (this.isStopped()) return;
-        logger.warn({ attempt, err: errorMessage(error) }, 'links feed failed; reloading');
-      }
-      this.feed = undefined;
-      if (!this.isStopped()) await sleep(backoffDelay(attempt++, 200, 10_000));
-    }
+    const { logger } = this.options;
+    await retry((_attempt, progress) => this.follow(progress), {
+      signal: this.abort.signal,
+      backoff: { initialMs: 200, maxMs: 10_000 },
+      // Until stopped: RethinkDB comes back, and a reload is all it takes.
+      isRetriable: () => true,
+      onRetry: (error, attempt) => {
+        const ended = error instanceof QuoteflowError && error.code === 'LINKS_FEED_ENDED';
+        logger[ended ? 'info' : 'warn']({ attempt, err: error }, 'links feed ended; reloading');
+      },
+    }).catch((error: unknown) => {
+      if (!this.abort.signal.aborted) logger.error({ err: error }, 'links cache stopped following changes');
+    });
   }
 
-  /** Read through a method: `stop` changes it while the loop awaits. */
-  private isStopped(): boolean {
-    return this.stopped;
+  /** One session: open the feed, read the table, apply what came meanwhile, follow until it ends. */
+  private async follow(progress: () => void): Promise<void> {
+    const { client, logger } = this.options;
+    const table = r.db(client.db).table('links');
+    const connection = await client.connection();
+    const feed = await table.changes().run(connection);
+    this.feed = feed;
+    try {
+      const early: Change[] = [];
+      let apply: (change: Change) => void = (change) => {
+        early.push(change);
+      };
+      const interrupted = new Promise<void>((resolve) => {
+        this.interrupt = resolve;
+      });
+      const finished = new Promise<void>((resolve, reject) => {
+        feed.each(
+          (error: Error | null, change: Change) => {
+            if (error) {
+              reject(error);
+              return false;
+            }
+            apply(change);
+            return true;
+          },
+          () => {
+            resolve();
+          },
+        );
+      });
+      // Seen by the race below; until then a feed error must not count as unhandled.
+      finished.catch(() => undefined);
+      const rows = (await client.run(table.coerceTo('array'))) as unknown as Link[];
+      this.links = new Map(rows.map((link) => [link.code, link]));
+      apply = (change) => {
+        this.applyChange(change);
+      };
+      for (const change of early) this.applyChange(change);
+      this.loaded = true;
+      progress();
+      logger.info({ links: this.links.size }, 'links loaded; following changes');
+      await Promise.race([finished, interrupted]);
+    } finally {
+      this.feed = undefined;
+      await feed.close().catch(() => undefined);
+    }
+    if (!this.abort.signal.aborted) {
+      throw new QuoteflowError('LINKS_FEED_ENDED', 'the links feed ended (reconnect)', { retriable: true });
+    }
   }
 
   private applyChange(change: Change): void {

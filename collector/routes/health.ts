@@ -9,16 +9,32 @@ export const handleHealthz: RouteHandler = (_req, res) => {
 };
 
 /**
- * GET /readyz: 200 while events can be made durable (Kafka or a spool with room), 503 while
- * shutting down or when the spool is full, so a load balancer sends traffic elsewhere.
+ * GET /readyz: 200 while events can be made durable (Kafka or a spool with room) and will reach
+ * Kafka; 503 while shutting down, when the spool is full, or while the spool cannot drain because
+ * Kafka refuses every request for good (`stuck`: authorisation, say; an outage is not stuck, the
+ * spool is there for it), so a load balancer sends traffic elsewhere and monitoring sees it.
+ * `deadLetters` counts the records this process set aside as refused for good.
  */
 export function readyzHandler(
-  state: () => { closing: boolean; spoolFull: boolean; route: string },
+  state: () => {
+    closing: boolean;
+    spoolFull: boolean;
+    route: string;
+    stuck: Error | undefined;
+    deadLetters: number;
+  },
 ): RouteHandler {
   return (_req, res) => {
-    const { closing, spoolFull, route } = state();
-    const ready = !closing && !spoolFull;
-    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', closing, spoolFull, route });
+    const { closing, spoolFull, route, stuck, deadLetters } = state();
+    const ready = !closing && !spoolFull && stuck === undefined;
+    sendJson(res, ready ? 200 : 503, {
+      status: ready ? 'ready' : 'unavailable',
+      closing,
+      spoolFull,
+      route,
+      stuck: stuck?.message ?? null,
+      deadLetters,
+    });
     return Promise.resolve();
   };
 }

@@ -1,24 +1,34 @@
 import type { ServerResponse } from 'node:http';
 import type { CanonicalEvent } from '../../lib/records/canonical.js';
 import { QuoteflowError } from '../../lib/errors.js';
-import { toRecord } from '../events/build-event.js';
 import type { EventIssue } from '../events/build-event.js';
+import { encodeEvents } from '../events/encode-events.js';
 import type { HandlerContext } from '../handler-context.js';
 import { HttpError } from '../http/http-error.js';
 
 /**
- * Makes events durable (Kafka or the spool) and only then lets the caller answer. A full spool
+ * Makes events durable (Kafka or the spool) and only then lets the caller answer. What Kafka
+ * could never take is refused first (400 for over-deep nesting, 413 for an event too large once
+ * encoded; see `encodeEvents`), so that everything accepted can be delivered. A full spool
  * becomes 503 with Retry-After: the client keeps the events and tries again; nothing is dropped
  * silently.
  */
 export async function writeEvents(events: readonly CanonicalEvent[], ctx: HandlerContext): Promise<void> {
+  const encoded = encodeEvents(events, ctx.config.limits);
+  if (!encoded.ok) {
+    if (encoded.status === 400) throw invalidEvents(encoded.issues, ctx, events.length);
+    ctx.metrics.events.inc({ outcome: 'rejected', reason: 'too_large' }, events.length);
+    throw new HttpError(413, 'event_too_large', 'some events are too large to deliver; none was accepted', {
+      issues: encoded.issues.slice(0, 100),
+    });
+  }
   try {
-    await ctx.sink.write(events.map(toRecord));
+    await ctx.sink.write(encoded.records);
   } catch (error) {
     const reason = error instanceof QuoteflowError ? error.code.toLowerCase() : 'error';
     ctx.metrics.events.inc({ outcome: 'refused', reason }, events.length);
     ctx.logger.warn(
-      { reason, events: events.length },
+      { reason, events: events.length, err: error },
       'events refused: neither Kafka nor the spool took them',
     );
     throw new HttpError(

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { QuoteflowError, errorMessage } from '../../lib/errors.js';
+import { QuoteflowError } from '../../lib/errors.js';
+import type { DeadLetters } from '../spool/dead-letters.js';
 import type { SpoolRecord } from '../spool/frame.js';
 import type { Spool } from '../spool/spool.js';
 import { withDeadline } from './deadline.js';
@@ -12,6 +13,8 @@ export type WriteOutcome = 'kafka' | 'spool';
 export interface DurableSinkOptions {
   sender: RecordSender;
   spool: Spool;
+  /** Where the drainer puts records Kafka refuses for good. */
+  deadLetters: DeadLetters;
   logger: Logger;
   /** While a produce request is in flight, how long new writes wait to share the next one. */
   lingerMs: number;
@@ -28,6 +31,7 @@ export interface DurableSinkOptions {
     written?: (outcome: WriteOutcome, records: number) => void;
     fallback?: (reason: 'deadline' | 'error') => void;
     replayed?: (records: number) => void;
+    deadLettered?: (records: number) => void;
   };
 }
 
@@ -71,6 +75,7 @@ export class DurableSink {
     this.drainer = new SpoolDrainer({
       spool: options.spool,
       sender: options.sender,
+      deadLetters: options.deadLetters,
       logger: options.logger,
       maxRecords: options.maxBatchRecords,
       maxBytes: options.maxBatchBytes,
@@ -79,12 +84,18 @@ export class DurableSink {
         this.mode = 'direct';
       },
       onReplayed: (records) => options.observe?.replayed?.(records),
+      onDeadLettered: (records) => options.observe?.deadLettered?.(records),
     });
   }
 
   /** Whether new writes go straight to Kafka or to the spool. */
   get route(): 'direct' | 'spool' {
     return this.mode;
+  }
+
+  /** The permanent error that keeps the spool from draining, if any (see SpoolDrainer.stuck). */
+  get stuck(): Error | undefined {
+    return this.drainer.stuck;
   }
 
   start(): void {
@@ -176,10 +187,7 @@ export class DurableSink {
         this.options.observe?.fallback?.(reason);
         // Several requests may fail in a row; the switch is worth one line in the log.
         if (this.route === 'direct') {
-          this.options.logger.warn(
-            { reason, err: errorMessage(error) },
-            'Kafka did not take events; spooling',
-          );
+          this.options.logger.warn({ reason, err: error }, 'Kafka did not take events; spooling');
         }
         this.mode = 'spool';
       }

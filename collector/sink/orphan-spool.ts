@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { errorMessage } from '../../lib/errors.js';
+import type { DeadLetters } from '../spool/dead-letters.js';
 import { Spool } from '../spool/spool.js';
 import type { RecordSender } from './record-sender.js';
 import { SpoolDrainer } from './spool-drainer.js';
@@ -8,12 +8,15 @@ import { SpoolDrainer } from './spool-drainer.js';
 export interface OrphanSpoolOptions {
   dir: string;
   sender: RecordSender;
+  /** The live spool's: this directory may be removed once replayed, its dead letters must stay. */
+  deadLetters: DeadLetters;
   logger: Logger;
   maxRecords: number;
   maxBytes: number;
   /** Delete the directory once it is replayed (a `worker-<n>` directory no process writes). */
   removeWhenDrained: boolean;
   onReplayed?: (records: number) => void;
+  onDeadLettered?: (records: number) => void;
 }
 
 /**
@@ -45,11 +48,13 @@ export class OrphanSpool {
     const drainer = new SpoolDrainer({
       spool,
       sender: options.sender,
+      deadLetters: options.deadLetters,
       logger,
       maxRecords: options.maxRecords,
       maxBytes: options.maxBytes,
       onDrained: drained,
       ...(options.onReplayed ? { onReplayed: options.onReplayed } : {}),
+      ...(options.onDeadLettered ? { onDeadLettered: options.onDeadLettered } : {}),
     });
     const orphan = new OrphanSpool(spool, drainer);
     drainer.start();
@@ -60,10 +65,15 @@ export class OrphanSpool {
         await rm(dir, { recursive: true, force: true });
         logger.info({ dir }, 'replayed and removed a spool left by another worker layout');
       } catch (error) {
-        logger.warn({ dir, err: errorMessage(error) }, 'could not remove a replayed spool directory');
+        logger.warn({ dir, err: error }, 'could not remove a replayed spool directory');
       }
     });
     return orphan;
+  }
+
+  /** The permanent error that keeps this spool from draining, if any. */
+  get stuck(): Error | undefined {
+    return this.drainer.stuck;
   }
 
   /** Stops replaying (what is left stays on disk for the next start) and closes the spool. */

@@ -1,7 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { backoffDelay, sleep } from '../../lib/backoff.js';
-import { errorMessage } from '../../lib/errors.js';
+import { classifyKafkaError } from '../../lib/kafka/kafka-errors.js';
+import { retry } from '../../lib/retry.js';
 import type { SpoolRecord } from '../spool/frame.js';
 
 /** Where events go when all is well: one call, one produce request acknowledged by all replicas. */
@@ -12,11 +12,12 @@ export interface RecordSender {
 /**
  * A kafkajs producer as a RecordSender for one topic, with acks=all. It connects in the
  * background (Kafka may be down when the collector starts: events then go to the spool) and
- * sends wait for the connection.
+ * sends wait for the connection. A failed send rejects with kafkajs' error classified
+ * (`classifyKafkaError`): KAFKA_RECORD_REFUSED, KAFKA_REFUSED or the retriable KAFKA_UNAVAILABLE.
  */
 export class KafkaRecordSender implements RecordSender {
   private connected: Promise<void> | undefined;
-  private stopped = false;
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly options: {
@@ -35,30 +36,33 @@ export class KafkaRecordSender implements RecordSender {
   async send(records: readonly SpoolRecord[]): Promise<void> {
     await this.connect();
     const started = process.hrtime.bigint();
-    await this.options.producer.send({
-      topic: this.options.topic,
-      acks: -1,
-      messages: records.map((record) => ({ key: record.key, value: record.value })),
-    });
+    try {
+      await this.options.producer.send({
+        topic: this.options.topic,
+        acks: -1,
+        messages: records.map((record) => ({ key: record.key, value: record.value })),
+      });
+    } catch (error) {
+      throw classifyKafkaError(error);
+    }
     this.options.observe?.(Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   async disconnect(): Promise<void> {
-    this.stopped = true;
+    this.stopped.abort();
     await this.options.producer.disconnect();
   }
 
   private async connectWithBackoff(): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.options.producer.connect();
-        this.options.logger.info({ topic: this.options.topic }, 'connected to Kafka');
-        return;
-      } catch (error) {
-        if (this.stopped) throw error;
-        this.options.logger.warn({ attempt, err: errorMessage(error) }, 'Kafka connect failed; retrying');
-        await sleep(backoffDelay(attempt, 250, 10_000));
-      }
-    }
+    await retry(() => this.options.producer.connect(), {
+      signal: this.stopped.signal,
+      backoff: { initialMs: 250, maxMs: 10_000 },
+      // A refused SASL login is worth retrying too: the broker's users may be fixed meanwhile.
+      isRetriable: () => true,
+      onRetry: (error, attempt) => {
+        this.options.logger.warn({ attempt, err: error }, 'Kafka connect failed; retrying');
+      },
+    });
+    this.options.logger.info({ topic: this.options.topic }, 'connected to Kafka');
   }
 }

@@ -294,10 +294,7 @@ export class Spool {
           retriable: true,
           cause: error,
         });
-        this.options.logger.error(
-          { err: error instanceof Error ? error.message : String(error) },
-          failure.message,
-        );
+        this.options.logger.error({ err: error }, failure.message);
         // A failed write may have left part of a record behind: start a new segment for the next one.
         await this.sealActive().catch(() => undefined);
         for (const item of batch) item.reject(failure);

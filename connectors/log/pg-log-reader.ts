@@ -3,7 +3,6 @@ import type { Pgoutput } from 'pg-logical-replication';
 import { LogicalReplicationService } from 'pg-logical-replication';
 import type { SourceConfig } from '../../lib/config/schema.js';
 import type { Logger } from '../../lib/logger.js';
-import { errorMessage } from '../../lib/errors.js';
 import type { MapOutcome, SourceRow } from '../mapping/row-mapper.js';
 import { mapRow } from '../mapping/row-mapper.js';
 import type { MappedTable } from '../mapping/table-mapping.js';
@@ -15,6 +14,7 @@ import type { LogOffset } from './log-offset.js';
 import { LOG_OFFSET_KEY, isLogOffset, streamingOffset } from './log-offset.js';
 import { lsnToBigInt, lsnVersion } from './lsn.js';
 import { PgoutputTextDatesPlugin } from './pg-text-dates-plugin.js';
+import { assertQueueInternals, libraryQueueEmpty } from './pg-replication-queue.js';
 import { ensurePublication, ensureSlot, replicationNames, straySlots } from './pg-replication-setup.js';
 import { snapshotThenStreamFrom } from './table-snapshot.js';
 import { DeliveryChain, recordDelivery } from './delivery-chain.js';
@@ -23,16 +23,6 @@ import { DeliveryChain, recordDelivery } from './delivery-chain.js';
 const FLUSH_DELAY_MS = 20;
 /** Batches queued for Kafka (sent one after the other) while the next one is decoded. */
 const MAX_QUEUED_BATCHES = 3;
-
-/** The library's flow-control queue: messages received but not yet handed to us. */
-function libraryQueueEmpty(service: LogicalReplicationService): boolean {
-  const internals = service as unknown as { _messageQueue?: unknown; _processing?: unknown };
-  return (
-    Array.isArray(internals._messageQueue) &&
-    internals._messageQueue.length === 0 &&
-    internals._processing === false
-  );
-}
 
 /**
  * Log mode for Postgres: logical replication with pgoutput. The slot and publication are created
@@ -72,7 +62,7 @@ export class PgLogReader implements SourceReader {
         );
       }
     } catch (error) {
-      this.logger.debug({ err: errorMessage(error) }, 'could not list replication slots');
+      this.logger.debug({ err: error }, 'could not list replication slots');
     }
   }
 
@@ -141,6 +131,7 @@ class PgStream {
       },
       { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
     );
+    assertQueueInternals(this.service);
   }
 
   async run(_db: Knex, offset: LogOffset, signal: AbortSignal): Promise<void> {

@@ -1,5 +1,4 @@
 import r from 'rethinkdb';
-import { errorMessage } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { SourceStatus } from '../source-status.js';
@@ -53,8 +52,7 @@ export class StatusPublisher {
       if (this.failing) logger.info('pipeline_status writes work again');
       this.failing = false;
     } catch (error) {
-      if (!this.failing)
-        logger.warn({ err: errorMessage(error) }, 'cannot write pipeline_status; will retry');
+      if (!this.failing) logger.warn({ err: error }, 'cannot write pipeline_status; will retry');
       this.failing = true;
     }
   }

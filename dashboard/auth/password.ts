@@ -16,11 +16,20 @@ export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
 }
 
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+/**
+ * Whether `password` matches `hash`. When argon2 fails (a malformed stored hash, the native
+ * module failing), the sign-in fails rather than crashes, but that is no wrong password: the
+ * failure goes to `onError` for the log, where an operator can see it.
+ */
+export async function verifyPassword(
+  hash: string,
+  password: string,
+  onError: (error: unknown) => void = () => undefined,
+): Promise<boolean> {
   try {
     return await argon2.verify(hash, password);
-  } catch {
-    // A malformed stored hash is a failed sign-in, not a crash.
+  } catch (error) {
+    onError(error);
     return false;
   }
 }

@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { whenWritable } from './drained.js';
 import type { ExportColumn, ExportValue } from './export-column.js';
 import { wallClock } from './export-column.js';
 
@@ -25,8 +25,9 @@ function cell(value: ExportValue, type: ExportColumn<unknown>['type'], zone: str
 
 /**
  * Streams rows as CSV (UTF-8 with a byte-order mark, so Excel reads accents right; CRLF line
- * ends). It waits for the destination to drain, so memory stays flat whatever the row count.
- * Returns the number of rows written.
+ * ends). It waits for the destination to drain, so memory stays flat whatever the row count, and
+ * rejects with EXPORT_ABORTED when the destination closes first (the loop over `rows` then ends,
+ * which closes their cursor). Returns the number of rows written.
  */
 export async function writeCsv<Row>(
   rows: AsyncIterable<Row>,
@@ -35,7 +36,8 @@ export async function writeCsv<Row>(
   zone: string,
 ): Promise<number> {
   const write = async (line: string) => {
-    if (!out.write(line)) await once(out, 'drain');
+    await whenWritable(out);
+    out.write(line);
   };
   await write(`\uFEFF${columns.map((c) => csvField(c.header)).join(',')}\r\n`);
   let count = 0;

@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
+import { QuoteflowError } from '../../lib/errors.js';
 import { writeCsv } from './csv-writer.js';
+import { EXPORT_ABORTED } from './drained.js';
 import type { ExportColumn } from './export-column.js';
 import { writeXlsx } from './xlsx-writer.js';
 
@@ -22,7 +24,11 @@ async function* streamOf<Row>(rows: AsyncIterable<Row> | readonly Row[]): AsyncI
   yield* rows;
 }
 
-/** Streams rows as a downloadable CSV or XLSX file named `<basename>.<format>`. */
+/**
+ * Streams rows as a downloadable CSV or XLSX file named `<basename>.<format>`. A client that goes
+ * away mid-download ends it: the writers reject with EXPORT_ABORTED, the loop over the rows ends
+ * (a cursor behind them is closed), and there is nobody left to answer.
+ */
 export async function sendExport<Row>(
   res: Response,
   options: {
@@ -38,7 +44,12 @@ export async function sendExport<Row>(
   res.attachment(`${options.basename}.${format}`);
   res.type(CONTENT_TYPES[format]);
   const rows = streamOf(options.rows);
-  if (format === 'csv') await writeCsv(rows, columns, res, zone);
-  else await writeXlsx(rows, columns, res, { sheetName: options.sheetName, zone });
+  try {
+    if (format === 'csv') await writeCsv(rows, columns, res, zone);
+    else await writeXlsx(rows, columns, res, { sheetName: options.sheetName, zone });
+  } catch (error) {
+    if (error instanceof QuoteflowError && error.code === EXPORT_ABORTED) return;
+    throw error;
+  }
   res.end();
 }

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { whenWritable } from './drained.js';
 import type { ExportColumn } from './export-column.js';
 import { wallClockAsUtcDate } from './export-column.js';
 
@@ -17,8 +18,10 @@ export interface XlsxOptions {
 /**
  * Streams rows into an XLSX workbook (exceljs' streaming writer: rows are committed as they come,
  * so memory stays flat). Never truncated: past Excel's row limit the rows go on in `Name (2)`,
- * `Name (3)`… with the header repeated. Dates are real dates, numbers real numbers.
- * Returns the number of rows written.
+ * `Name (3)`… with the header repeated. Dates are real dates, numbers real numbers. exceljs
+ * writes into `out` without waiting, so each row waits until `out` can take more (the rows are
+ * read no faster than the client takes them), and a closed `out` rejects with EXPORT_ABORTED
+ * (the loop over `rows` ends, which closes their cursor). Returns the number of rows written.
  */
 export async function writeXlsx<Row>(
   rows: AsyncIterable<Row>,
@@ -55,6 +58,7 @@ export async function writeXlsx<Row>(
   let rowsInSheet = 1;
   let count = 0;
   for await (const row of rows) {
+    await whenWritable(out);
     if (rowsInSheet >= limit) {
       sheet.commit();
       sheet = openSheet();

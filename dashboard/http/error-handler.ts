@@ -1,6 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../../lib/logger.js';
-import { errorMessage } from '../../lib/errors.js';
 
 /**
  * The last handler: a malformed body gets 400 and the field-free reason, anything else 500 with
@@ -16,7 +15,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         .json({ error: typeof type === 'string' ? type : 'bad_request', message: 'malformed request' });
       return;
     }
-    logger.error({ err: errorMessage(error), method: req.method, path: req.path }, 'request failed');
+    logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
     if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'internal error' });
   };
 }

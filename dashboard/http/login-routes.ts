@@ -75,7 +75,13 @@ export function loginRoutes(options: LoginRoutesOptions): Router {
     const next = safeRedirectPath(field(req, 'next'));
     const user = email === '' ? undefined : await users.findByEmail(email);
     // Verify against a decoy hash for unknown emails: the same work, so timing tells nothing.
-    const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
+    const valid = await verifyPassword(
+      user?.passwordHash ?? (await decoyPasswordHash()),
+      password,
+      (error) => {
+        logger.error({ err: error, user: user?.id }, 'password check failed (unreadable stored hash?)');
+      },
+    );
     if (!user || user.disabled || !valid) {
       logger.info({ ip: req.ip }, 'sign-in failed');
       const message = 'wrong email or password';

@@ -111,9 +111,13 @@ export const OPENAPI_DOCUMENT = {
             in: 'query',
             schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
-          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+          {
+            name: 'offset',
+            in: 'query',
+            schema: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
+          },
         ],
-        responses: { 200: json('{ items, offset, limit, nextOffset }'), 400: error },
+        responses: { 200: json('{ items, offset, limit, nextOffset, capped }'), 400: error },
       },
     },
     '/export/{kind}': {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import r from 'rethinkdb';
+import type { Logger } from '../../lib/logger.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { DlqMirror } from '../pipeline/dlq-mirror.js';
 import type { HighWatermarks } from '../pipeline/processor-lag.js';
@@ -10,8 +11,10 @@ export function pipelineRoutes({
   db,
   dlq,
   highWatermarks,
+  logger,
 }: {
   db: RethinkdbClient;
+  logger: Logger;
   dlq: DlqMirror | undefined;
   highWatermarks: HighWatermarks | undefined;
 }): Router {
@@ -22,7 +25,11 @@ export function pipelineRoutes({
       r.db(db.db).table('pipeline_status').orderBy('id').coerceTo('array'),
     )) as Record<string, unknown>[];
     res.json({
-      components: highWatermarks ? await withProcessorLag(components, highWatermarks) : components,
+      components: highWatermarks
+        ? await withProcessorLag(components, highWatermarks, (topic, error) => {
+            logger.warn({ err: error, topic }, "cannot read Kafka's end offsets; processor lag unknown");
+          })
+        : components,
     });
   });
 

@@ -7,7 +7,7 @@ import { recordColumns } from '../export/record-columns.js';
 import { exportFormat, sendExport } from '../export/send-export.js';
 import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RecordFilter } from '../queries/record-filter.js';
-import { parseRecordFilter } from '../queries/record-filter.js';
+import { MAX_OFFSET, parseRecordFilter } from '../queries/record-filter.js';
 import type { RecordKind } from '../queries/record-kinds.js';
 import { isRecordKind } from '../queries/record-kinds.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
@@ -48,6 +48,11 @@ function parseRequest(
   return { kind, filter: parsed.filter };
 }
 
+/** Whether RethinkDB could hold `id` as a primary key (at most 127 bytes, no NUL character). */
+function isPossibleKey(id: string): boolean {
+  return id !== '' && Buffer.byteLength(id) <= 127 && !id.includes('\u0000');
+}
+
 /** `/api/v1/records/:kind` (pages of records) and `/api/v1/export/:kind?format=csv|xlsx` (whole periods). */
 export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router {
   const router = Router();
@@ -63,11 +68,14 @@ export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router
         .coerceTo('array'),
     );
     const more = items.length > filter.limit;
+    const next = filter.offset + filter.limit;
     res.json({
       items: more ? items.slice(0, filter.limit) : items,
       offset: filter.offset,
       limit: filter.limit,
-      nextOffset: more ? filter.offset + filter.limit : null,
+      // Past MAX_OFFSET there are more rows than pages: `capped` says so (narrow the period or export).
+      nextOffset: more && next <= MAX_OFFSET ? next : null,
+      capped: more && next > MAX_OFFSET,
     });
   });
 
@@ -91,6 +99,11 @@ export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router
 
   router.get('/clusters/:id', async (req, res) => {
     const id = req.params.id;
+    // RethinkDB refuses (with an error) a primary key over 127 bytes or holding NUL: no record has one.
+    if (!isPossibleKey(id)) {
+      res.status(404).json({ error: 'not_found', message: 'no such demand' });
+      return;
+    }
     const cluster = await db.run(r.db(db.db).table('clusters').get(id));
     if (!cluster) {
       res.status(404).json({ error: 'not_found', message: 'no such demand' });

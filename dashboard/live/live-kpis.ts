@@ -1,10 +1,10 @@
 import r from 'rethinkdb';
 import type { Namespace, Socket } from 'socket.io';
-import { backoffDelay, sleep } from '../../lib/backoff.js';
-import { errorMessage } from '../../lib/errors.js';
+import { QuoteflowError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
+import { retry } from '../../lib/retry.js';
 import type { KpiFilter } from '../kpi/kpi-filter.js';
 import { filterKey, kpiFilterSchema } from '../kpi/kpi-filter.js';
 import type { RollupDoc } from '../kpi/rollup-doc.js';
@@ -45,6 +45,7 @@ export class LiveKpis {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
   private closed = false;
+  private readonly closing = new AbortController();
   private following: Promise<void> | undefined;
   /** Ends the wait on the current feed (close() must not depend on the server answering). */
   private stopWaiting: (() => void) | undefined;
@@ -68,6 +69,7 @@ export class LiveKpis {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     clearInterval(this.timer);
     this.stopWaiting?.();
     // Not awaited: the connection's owner closes it anyway, and a server may never answer.
@@ -118,53 +120,71 @@ export class LiveKpis {
 
   /** Opens the feed, reads the state, applies changes; again after every break, with backoff. */
   private async follow(): Promise<void> {
-    const { db, logger } = this.options;
-    for (let attempt = 0; !this.closed; attempt++) {
-      try {
-        const table = r.db(db.db).table('rollups');
-        const connection = await db.connection();
-        const feed = await table.changes().run(connection);
-        this.feed = feed;
-        const buffered: Change[] = [];
-        let reading = true;
-        const ended = new Promise<void>((resolve) => {
-          this.stopWaiting = resolve;
-          feed.each(
-            (error: Error | null, change: Change) => {
-              if (error) {
-                if (!this.isClosed())
-                  logger.warn({ err: errorMessage(error) }, 'rollups changefeed broke; reopening');
-                resolve();
-                return false;
-              }
-              if (reading) buffered.push(change);
-              else this.onChange(change);
-              return true;
-            },
-            () => {
+    const { logger } = this.options;
+    await retry((_attempt, progress) => this.followOnce(progress), {
+      signal: this.closing.signal,
+      backoff: { initialMs: 250, maxMs: 10_000 },
+      // Until closed: RethinkDB comes back, and re-reading the state is all it takes.
+      isRetriable: () => true,
+      onRetry: (error) => {
+        logger.warn({ err: error }, 'cannot follow rollups; retrying');
+      },
+    }).catch((error: unknown) => {
+      if (!this.closing.signal.aborted) logger.error({ err: error }, 'live KPIs stopped following rollups');
+    });
+  }
+
+  /** One session: open the feed, read the live window, apply what came meanwhile, follow until it ends. */
+  private async followOnce(progress: () => void): Promise<void> {
+    const { db } = this.options;
+    const table = r.db(db.db).table('rollups');
+    const connection = await db.connection();
+    const feed = await table.changes().run(connection);
+    this.feed = feed;
+    let broken: Error | undefined;
+    try {
+      const buffered: Change[] = [];
+      let reading = true;
+      const ended = new Promise<void>((resolve) => {
+        this.stopWaiting = resolve;
+        feed.each(
+          (error: Error | null, change: Change) => {
+            if (error) {
+              broken = error;
               resolve();
-            },
-          );
-        });
-        const { minutesFrom, todayFrom } = this.state.bounds(this.clock());
-        // Through a cursor: the live window of many dimensions can pass RethinkDB's
-        // 100,000-element limit on server-side arrays.
-        const current = await db.run(
-          table
-            .between(['minute', minutesFrom], ['minute', MAXVAL], { index: 'granularity_start' })
-            .union(table.between(['day', todayFrom], ['day', MAXVAL], { index: 'granularity_start' })),
+              return false;
+            }
+            if (reading) buffered.push(change);
+            else this.onChange(change);
+            return true;
+          },
+          () => {
+            resolve();
+          },
         );
-        for await (const doc of cursorRows<RollupDoc>(current)) this.state.apply(doc);
-        reading = false;
-        for (const change of buffered) this.onChange(change);
-        this.dirty = true;
-        attempt = 0;
-        await ended;
-      } catch (error) {
-        if (this.isClosed()) return;
-        logger.warn({ err: errorMessage(error) }, 'cannot follow rollups; retrying');
-      }
-      if (!this.isClosed()) await sleep(backoffDelay(attempt, 250, 10_000));
+      });
+      const { minutesFrom, todayFrom } = this.state.bounds(this.clock());
+      // Through a cursor: the live window of many dimensions can pass RethinkDB's
+      // 100,000-element limit on server-side arrays.
+      const current = await db.run(
+        table
+          .between(['minute', minutesFrom], ['minute', MAXVAL], { index: 'granularity_start' })
+          .union(table.between(['day', todayFrom], ['day', MAXVAL], { index: 'granularity_start' })),
+      );
+      for await (const doc of cursorRows<RollupDoc>(current)) this.state.apply(doc);
+      reading = false;
+      for (const change of buffered) this.onChange(change);
+      this.dirty = true;
+      progress();
+      await ended;
+    } finally {
+      this.feed = undefined;
+      void feed.close().catch(() => undefined);
     }
+    if (this.isClosed()) return;
+    throw new QuoteflowError('ROLLUPS_FEED_ENDED', 'rollups changefeed broke; reopening', {
+      retriable: true,
+      ...(broken ? { cause: broken } : {}),
+    });
   }
 }

@@ -1,5 +1,4 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import { errorMessage } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 
 /** A record of qf.dlq as the pipeline view shows it. */
@@ -88,10 +87,7 @@ export class DlqMirror {
       });
     };
     run().catch((error: unknown) => {
-      this.options.logger.warn(
-        { err: errorMessage(error), topic: this.options.topic },
-        'cannot read the DLQ topic',
-      );
+      this.options.logger.warn({ err: error, topic: this.options.topic }, 'cannot read the DLQ topic');
     });
   }
 

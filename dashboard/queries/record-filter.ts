@@ -15,6 +15,9 @@ const dimension = z.string().trim().min(1).max(64);
  * The filters of a record listing or export, from query parameters. Values are only ever compared
  * as data in ReQL (never evaluated), so nothing a user types can become a query.
  */
+/** The deepest a records page may start (see `offset`). */
+export const MAX_OFFSET = 10_000;
+
 export const recordFilterSchema = z
   .strictObject({
     from: instant,
@@ -26,7 +29,11 @@ export const recordFilterSchema = z
     /** Events only. */
     type: dimension.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
-    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    /**
+     * Paging skips rows on the server: capped so that no request makes the store scan more than
+     * MAX_OFFSET + limit rows of the period. Deeper: narrow the period, or export it (streamed).
+     */
+    offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0),
   })
   .refine((f) => f.from < f.to, { message: 'must be after from', path: ['to'] });
 

@@ -342,6 +342,18 @@ export const collectorSchema = z
           .default(500 * 1024),
         /** Most events in one batch. */
         batchEvents: z.int().min(1).default(500),
+        /**
+         * Largest event once encoded as its Kafka message (UTF-8 JSON value and key); a larger one
+         * is refused with 413 naming the field. Keep it under the broker's message.max.bytes
+         * (1 MiB by default) with room for the record overhead: the collector accepts only what
+         * Kafka can take. An invalid UTF-8 byte counts 3 (it becomes U+FFFD), a control character 6.
+         */
+        eventBytes: z
+          .int()
+          .min(1024)
+          .default(768 * 1024),
+        /** Deepest nesting of objects and arrays in an event (the event counts as 1); deeper is 400. */
+        maxDepth: z.int().min(4).max(1000).default(32),
       })
       .prefault({}),
     /** Projects and their write keys (Basic auth user name, or the writeKey field/parameter). */

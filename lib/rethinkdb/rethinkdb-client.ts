@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import r from 'rethinkdb';
-import { backoffDelay, sleep } from '../backoff.js';
 import type { RethinkdbConfig } from '../config/schema.js';
 import { QuoteflowError, errorMessage } from '../errors.js';
+import { retry } from '../retry.js';
 import type { RethinkdbAddress } from './rethinkdb-url.js';
 import { parseRethinkdbUrl } from './rethinkdb-url.js';
 
@@ -84,40 +84,42 @@ export class RethinkdbClient extends EventEmitter {
   private async connectWithBackoff(): Promise<r.Connection> {
     const { address, logger } = this.options;
     const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const connection = await r.connect({
-          host: address.host,
-          port: address.port,
-          db: address.db,
-          user: address.user,
-          password: address.password,
-          timeout: Math.max(1, Math.ceil(this.options.connectTimeoutMs / 1000)),
-        });
-        this.adopt(connection);
-        return connection;
-      } catch (error) {
-        const waited = Date.now() - started;
-        if (this.closed || waited >= (this.options.maxWaitMs ?? Infinity)) {
-          throw new QuoteflowError(
-            'RETHINKDB_UNAVAILABLE',
-            `cannot connect to RethinkDB at ${address.host}:${address.port}: ${errorMessage(error)}`,
-            { retriable: true, cause: error },
-          );
-        }
-        const delay = backoffDelay(
-          attempt,
-          this.options.reconnectInitialDelayMs,
-          this.options.reconnectMaxDelayMs,
-        );
-        // Attempts 0, 1, 3, 7, 15…: the operator hears of an outage at once, not fifty times a minute.
-        const level = (attempt & (attempt + 1)) === 0 ? 'warn' : 'debug';
-        logger[level](
-          { host: address.host, port: address.port, attempt, err: errorMessage(error) },
-          'RethinkDB connect failed; retrying',
-        );
-        await sleep(delay);
-      }
+    try {
+      return await retry(
+        async () => {
+          const connection = await r.connect({
+            host: address.host,
+            port: address.port,
+            db: address.db,
+            user: address.user,
+            password: address.password,
+            timeout: Math.max(1, Math.ceil(this.options.connectTimeoutMs / 1000)),
+          });
+          this.adopt(connection);
+          return connection;
+        },
+        {
+          backoff: {
+            initialMs: this.options.reconnectInitialDelayMs,
+            maxMs: this.options.reconnectMaxDelayMs,
+          },
+          isRetriable: () => !this.closed && Date.now() - started < (this.options.maxWaitMs ?? Infinity),
+          onRetry: (error, attempt) => {
+            // Attempts 0, 1, 3, 7, 15…: the operator hears of an outage at once, not fifty times a minute.
+            const level = (attempt & (attempt + 1)) === 0 ? 'warn' : 'debug';
+            logger[level](
+              { host: address.host, port: address.port, attempt, err: error },
+              'RethinkDB connect failed; retrying',
+            );
+          },
+        },
+      );
+    } catch (error) {
+      throw new QuoteflowError(
+        'RETHINKDB_UNAVAILABLE',
+        `cannot connect to RethinkDB at ${address.host}:${address.port}: ${errorMessage(error)}`,
+        { retriable: true, cause: error },
+      );
     }
   }
 

@@ -1,3 +1,4 @@
+import { QuoteflowError } from '../../lib/errors.js';
 import type { BookingUpsert, QuoteUpsert, RecordDelete } from '../../lib/records/canonical.js';
 import { validateRecord } from '../../lib/records/validate-record.js';
 import { supersedes } from '../core/cdc.js';
@@ -168,7 +169,10 @@ export class TripSlot {
       try {
         return toTripChange(record, rules);
       } catch (error) {
-        return { error: error instanceof Error ? error.message : String(error) };
+        // Only data the rules cannot read (a QuoteflowError such as RECORD_INVALID) is a dead
+        // letter; anything else (a TypeError) is a bug and must surface, not turn data into DLQ.
+        if (!(error instanceof QuoteflowError) || error.retriable) throw error;
+        return { error: error.message };
       }
     });
     return { ok: true, message, record, change };

@@ -70,7 +70,7 @@ export function recordsView(root: HTMLElement, kind: string, params: URLSearchPa
 
   const load = async (offset: number) => {
     try {
-      const page = await getJson<{ items: Doc[]; nextOffset: number | null }>(
+      const page = await getJson<{ items: Doc[]; nextOffset: number | null; capped?: boolean }>(
         `/api/v1/records/${kind}?${query({ ...base, offset: String(offset), limit: '50' })}`,
       );
       table.replaceChildren(
@@ -105,7 +105,13 @@ export function recordsView(root: HTMLElement, kind: string, params: URLSearchPa
       const next = el('button', { type: 'button' }, 'Next');
       next.disabled = page.nextOffset === null;
       next.addEventListener('click', () => void load(page.nextOffset ?? offset));
-      pager.replaceChildren(previous, ` records ${offset + 1}–${offset + page.items.length} `, next);
+      pager.replaceChildren(
+        previous,
+        ` records ${offset + 1}–${offset + page.items.length} `,
+        next,
+        // Pages end at offset 10,000 (the server skips rows to reach a page).
+        page.capped === true ? ' more records: narrow the period or export it' : '',
+      );
     } catch (error) {
       message.textContent = error instanceof Error ? error.message : String(error);
     }

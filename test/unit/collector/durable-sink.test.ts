@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { SpoolRecord } from '../../../collector/spool/frame.js';
+import { DeadLetters } from '../../../collector/spool/dead-letters.js';
 import { Spool } from '../../../collector/spool/spool.js';
 import type { DurableSinkOptions } from '../../../collector/sink/durable-sink.js';
 import { DurableSink } from '../../../collector/sink/durable-sink.js';
@@ -46,6 +47,7 @@ describe('DurableSink', () => {
     sink = new DurableSink({
       sender,
       spool,
+      deadLetters: new DeadLetters(dir, silentLogger),
       logger: silentLogger,
       lingerMs: 5,
       deadlineMs: 50,
@@ -131,6 +133,7 @@ describe('DurableSink', () => {
       sink = new DurableSink({
         sender,
         spool,
+        deadLetters: new DeadLetters(dir, silentLogger),
         logger: silentLogger,
         lingerMs: 0,
         deadlineMs: 50,

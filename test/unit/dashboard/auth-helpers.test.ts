@@ -56,6 +56,16 @@ describe('passwords', () => {
     expect(await verifyPassword('not a hash', 'x')).to.equal(false);
   });
 
+  it('should report an argon2 failure (a malformed stored hash) instead of hiding it as a wrong password', async () => {
+    const failures: unknown[] = [];
+    const hash = await hashPassword('correct horse battery');
+    expect(await verifyPassword(hash, 'wrong horse battery', (e) => failures.push(e))).to.equal(false);
+    expect(failures, 'a wrong password is no failure').to.deep.equal([]);
+    expect(await verifyPassword('not a hash', 'x', (e) => failures.push(e))).to.equal(false);
+    expect(failures).to.have.length(1);
+    expect(failures[0]).to.be.instanceOf(Error);
+  });
+
   it('should ask for at least 12 characters', () => {
     expect(passwordProblem('short')).to.equal('must have at least 12 characters');
     expect(passwordProblem('long enough pw')).to.equal(undefined);

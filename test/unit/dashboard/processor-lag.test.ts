@@ -37,7 +37,15 @@ describe('withProcessorLag', () => {
             ]),
           )
         : Promise.reject(new Error('broker down'));
-    const result = await withProcessorLag(docs, watermarks);
-    expect(result.map((doc) => doc.lag)).to.deep.equal([8, 0, undefined, 12]);
+    const failed: string[] = [];
+    const result = await withProcessorLag(docs, watermarks, (topic) => failed.push(topic));
+    expect(result.map((doc) => doc.lag)).to.deep.equal([8, 0, null, 12]);
+    expect(result.map((doc) => doc.lagError)).to.deep.equal([
+      undefined,
+      undefined,
+      "cannot read Kafka's end offsets: broker down",
+      undefined,
+    ]);
+    expect(failed, 'a Kafka failure is reported, not hidden').to.deep.equal(['qf.events']);
   });
 });

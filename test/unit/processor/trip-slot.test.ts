@@ -61,6 +61,21 @@ describe('TripSlot', () => {
     });
   });
 
+  describe('when normalisation fails on a programming error', () => {
+    it('should throw it (the consumer retries and the process restarts) and send nothing to the DLQ', async () => {
+      // Rules missing a part: reading it is a TypeError, a bug and not bad data.
+      const broken = { ...context, rules: { ...defaultRules, sourceTimeZones: undefined as never } };
+      const slot = new TripSlot(0, broken);
+      const outcome = await slot
+        .processBatch({ topic: 'qf.quotes', partition: 0, messages: messages([quote('1')]) }, 'quote')
+        .then(
+          () => 'resolved',
+          (error: unknown) => error,
+        );
+      expect(outcome).to.be.instanceOf(TypeError);
+    });
+  });
+
   describe('when records are invalid or of the wrong kind', () => {
     it('should send them to the DLQ with a reason naming the field', async () => {
       const slot = new TripSlot(0, context);
