@@ -12,6 +12,7 @@ import { registerReprocessCommand } from './commands/reprocess.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerSimulateCommand } from './commands/simulate.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -35,5 +36,6 @@ registerUserCommands(program);
 registerConnectorsCommand(program);
 registerCollectorCommand(program);
 registerSimulateCommand(program);
+registerWorkerCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));
