@@ -119,6 +119,8 @@ export class WorkerService {
       connection: redis,
       prefix: config.worker.queuePrefix,
       concurrency: config.worker.concurrency,
+      lockDuration: config.worker.stalledJobMs,
+      stalledInterval: config.worker.stalledJobMs,
     };
     const checks = new Worker<CheckJobData>(CHECKS_QUEUE, (job) => this.runCheckJob(job), common);
     const notifications = new Worker<NotificationJobData>(

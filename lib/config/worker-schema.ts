@@ -52,6 +52,11 @@ export const workerSchema = z
     httpPort: z.int().min(0).max(65535).default(9467),
     /** Jobs one worker process runs at once, per queue. */
     concurrency: z.int().min(1).max(32).default(2),
+    /**
+     * A job's lock lasts this long and is renewed while its worker lives; a job whose worker died
+     * (SIGKILL, a lost machine) is taken up by another worker within about twice this time.
+     */
+    stalledJobMs: z.int().min(1000).default(30_000),
     /** How often this worker writes its job counts to pipeline_status (the pipeline view). */
     statusIntervalMs: z.int().min(100).default(10_000),
     checks: z

@@ -18,7 +18,10 @@ export async function waitFor<T>(
   }
 }
 
-/** A real HTTP server that records every POST body; `statuses` are answered in turn, then 200. */
+/**
+ * A real HTTP server that records every POST body; `statuses` are answered in turn, then 200. A
+ * status of 0 never answers (a hanging webhook) until the receiver closes.
+ */
 export class WebhookReceiver {
   readonly requests: { path: string; body: Record<string, unknown> }[] = [];
   statuses: number[] = [];
@@ -33,7 +36,8 @@ export class WebhookReceiver {
           path: request.url ?? '',
           body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
         });
-        response.writeHead(this.statuses.shift() ?? 200).end();
+        const status = this.statuses.shift() ?? 200;
+        if (status !== 0) response.writeHead(status).end();
       });
     });
   }
@@ -44,11 +48,12 @@ export class WebhookReceiver {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) =>
+    return new Promise((resolve) => {
       this.server.close(() => {
         resolve();
-      }),
-    );
+      });
+      this.server.closeAllConnections();
+    });
   }
 }
 
