@@ -75,7 +75,9 @@ describe('worker killed mid-job (real process, Redis, RethinkDB)', function () {
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child?.on('exit', (_code, signal) => resolve(signal)),
+      child?.on('exit', (_code, signal) => {
+        resolve(signal);
+      }),
     );
 
     // The process takes the notification and hangs on the webhook: kill it there.
