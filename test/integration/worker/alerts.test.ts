@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import r from 'rethinkdb';
 import type { AlertEvent } from '../../../lib/alerts/alert.js';
 import { SmtpReceiver, WebhookReceiver, waitFor } from '../../support/alert-receivers.js';
 import { TestWorkers } from '../../support/test-worker.js';
@@ -161,6 +162,18 @@ describe('worker alerts (real Redis, RethinkDB, HTTP and SMTP servers)', functio
         [2, `webhook at ${host} answered 503`],
       ]);
       expect(JSON.stringify(history)).not.to.include('tok3n');
+
+      // The pipeline view shows the worker's failed deliveries (and its two deliveries: webhook, mail).
+      const status = await waitFor('the worker row of pipeline_status', async () => {
+        const doc = await workers.rethink.run(
+          r.db(workers.db).table('pipeline_status').get<Record<string, unknown> | null>('worker:one'),
+        );
+        return doc && doc.notificationsFailed === 2 && doc.notificationsDelivered === 2 ? doc : undefined;
+      });
+      expect(status).to.include({
+        component: 'worker',
+        lastFailure: `notification connectors:autoeurope by webhook: webhook at ${host} answered 503`,
+      });
     });
 
     it('should give up after the configured attempts on an unreachable webhook and say so', async () => {
