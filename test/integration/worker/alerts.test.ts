@@ -165,10 +165,11 @@ describe('worker alerts (real Redis, RethinkDB, HTTP and SMTP servers)', functio
 
       // The pipeline view shows the worker's failed deliveries (and its two deliveries: webhook, mail).
       const status = await waitFor('the worker row of pipeline_status', async () => {
-        const doc = await workers.rethink.run(
-          r.db(workers.db).table('pipeline_status').get<Record<string, unknown> | null>('worker:one'),
+        // Absent until the worker's first status write.
+        const doc: Record<string, unknown> | null = await workers.rethink.run(
+          r.db(workers.db).table('pipeline_status').get<Record<string, unknown>>('worker:one'),
         );
-        return doc && doc.notificationsFailed === 2 && doc.notificationsDelivered === 2 ? doc : undefined;
+        return doc?.notificationsFailed === 2 && doc.notificationsDelivered === 2 ? doc : undefined;
       });
       expect(status).to.include({
         component: 'worker',
