@@ -6,6 +6,7 @@
 export const CHECK_NAMES = [
   'freshness',
   'volume',
+  'duplicateRate',
   'deadLetters',
   'processorLag',
   'collectorSpool',

@@ -86,6 +86,18 @@ export const workerSchema = z
             perStation: z.boolean().default(false),
           })
           .prefault({}),
+        /** The last full hour's duplicate rate per source against the same hour of past weeks. */
+        duplicateRate: z
+          .strictObject({
+            ...scheduled('10 * * * *'),
+            weeks: z.int().min(1).max(12).default(4),
+            /** Fire when the rate is this far from the expectation (absolute: 0.15 = 15 points). */
+            maxDeviation: z.number().min(0).max(1).default(0.15),
+            /** Judge an hour, and count a past week, only with at least this many quotes. */
+            minQuotes: z.int().min(1).default(30),
+            perStation: z.boolean().default(false),
+          })
+          .prefault({}),
         /** Records that reached qf.dlq since the previous run. */
         deadLetters: z
           .strictObject({

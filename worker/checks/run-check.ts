@@ -9,11 +9,12 @@ import { resolutionRules } from '../../processor/core/rules.js';
 import type { KafkaOffsets } from '../readers/kafka-offsets.js';
 import { readSourceActivity } from '../readers/activity-reader.js';
 import { readPipelineStatus } from '../readers/pipeline-reader.js';
-import { quotesInHour, sameHourWeeksBefore } from '../readers/volume-reader.js';
+import { countsInHour, quotesInHour, sameHourWeeksBefore } from '../readers/volume-reader.js';
 import { collectorSpoolObservations } from './collector-spool-check.js';
 import { connectorObservations } from './connectors-check.js';
 import { consistencyObservation } from './consistency-check.js';
 import { deadLetterObservation } from './dead-letters-check.js';
+import { duplicateRateObservations } from './duplicate-rate-check.js';
 import { freshnessObservations, withinBusinessHours } from './freshness-check.js';
 import type { CheckOutcome } from './observation.js';
 import { isCollectorStatus, isConnectorStatus, isProcessorStatus } from './pipeline-docs.js';
@@ -68,6 +69,25 @@ export async function runCheck(check: CheckName, deps: CheckDeps): Promise<Check
           current,
           previous,
           settings.volume,
+        ),
+      };
+    }
+    case 'duplicateRate': {
+      const hourStart = Math.floor(now.getTime() / HOUR) * HOUR - HOUR;
+      const { perStation, weeks } = settings.duplicateRate;
+      const current = await countsInHour(db, hourStart, perStation);
+      const previous = [];
+      for (let week = 1; week <= weeks; week++)
+        previous.push(
+          await countsInHour(db, sameHourWeeksBefore(hourStart, week, config.kpi.timezone), perStation),
+        );
+      return {
+        kind: 'observed',
+        observations: duplicateRateObservations(
+          new Date(hourStart).toISOString(),
+          current,
+          previous,
+          settings.duplicateRate,
         ),
       };
     }

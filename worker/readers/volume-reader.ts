@@ -22,23 +22,47 @@ export function sameHourWeeksBefore(hourStartMs: number, weeksBack: number, zone
   return Math.floor(local / HOUR) * HOUR;
 }
 
-/** Quotes per subject (source, or `source/station` with perStation) in one hour bucket. */
+/** The counters a rate check needs of one subject in one hour. */
+export interface HourCounts {
+  quotes: number;
+  demands: number;
+}
+
+/** Quotes and demands per subject (source, or `source/station` with perStation) in one hour bucket. */
+export async function countsInHour(
+  db: RethinkdbClient,
+  hourStartMs: number,
+  perStation: boolean,
+): Promise<Map<string, HourCounts>> {
+  const start = new Date(hourStartMs).toISOString();
+  const cursor = await db.run(
+    r.db(db.db).table('rollups').getAll(['hour', start], { index: 'granularity_start' }),
+  );
+  const counts = new Map<string, HourCounts>();
+  const add = (subject: string, quotes: number, demands: number) => {
+    const entry = counts.get(subject) ?? { quotes: 0, demands: 0 };
+    entry.quotes += quotes;
+    entry.demands += demands;
+    counts.set(subject, entry);
+  };
+  for await (const doc of cursorRows<TripRollup>(cursor)) {
+    if (doc.kind !== 'trip' || doc.source === undefined) continue;
+    const quotes = doc.counts.quotes ?? 0;
+    const demands = doc.counts.demands ?? 0;
+    if (quotes === 0 && demands === 0) continue;
+    add(doc.source, quotes, demands);
+    if (perStation && doc.pickupStation !== undefined)
+      add(`${doc.source}/${doc.pickupStation}`, quotes, demands);
+  }
+  return counts;
+}
+
+/** Quotes per subject in one hour bucket. */
 export async function quotesInHour(
   db: RethinkdbClient,
   hourStartMs: number,
   perStation: boolean,
 ): Promise<Map<string, number>> {
-  const start = new Date(hourStartMs).toISOString();
-  const cursor = await db.run(
-    r.db(db.db).table('rollups').getAll(['hour', start], { index: 'granularity_start' }),
-  );
-  const counts = new Map<string, number>();
-  const add = (subject: string, value: number) => counts.set(subject, (counts.get(subject) ?? 0) + value);
-  for await (const doc of cursorRows<TripRollup>(cursor)) {
-    const quotes = doc.counts.quotes ?? 0;
-    if (doc.kind !== 'trip' || doc.source === undefined || quotes === 0) continue;
-    add(doc.source, quotes);
-    if (perStation && doc.pickupStation !== undefined) add(`${doc.source}/${doc.pickupStation}`, quotes);
-  }
-  return counts;
+  const counts = await countsInHour(db, hourStartMs, perStation);
+  return new Map([...counts].filter(([, c]) => c.quotes !== 0).map(([subject, c]) => [subject, c.quotes]));
 }

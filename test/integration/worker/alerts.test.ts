@@ -4,7 +4,15 @@ import type { AlertEvent } from '../../../lib/alerts/alert.js';
 import { SmtpReceiver, WebhookReceiver, waitFor } from '../../support/alert-receivers.js';
 import { TestWorkers } from '../../support/test-worker.js';
 
-const OTHER_CHECKS = ['freshness', 'volume', 'deadLetters', 'processorLag', 'collectorSpool', 'consistency'];
+const OTHER_CHECKS = [
+  'freshness',
+  'volume',
+  'duplicateRate',
+  'deadLetters',
+  'processorLag',
+  'collectorSpool',
+  'consistency',
+];
 
 /** A `checks:` section running only the connectors check, every second. */
 function connectorsEverySecond(): string {

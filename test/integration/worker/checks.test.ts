@@ -169,6 +169,39 @@ describe('worker checks (real RethinkDB and Kafka)', function () {
     });
   });
 
+  it('duplicateRate: should compare the hour’s duplicate rate with past weeks’ from the rollups', async () => {
+    const hour = Date.parse('2026-11-27T09:00:00Z');
+    const rollup = (start: number, station: string, quotes: number, demands: number) => ({
+      id: uniqueName('rollup'),
+      kind: 'trip',
+      granularity: 'hour',
+      start: new Date(start).toISOString(),
+      source: 'a',
+      pickupStation: station,
+      carGroup: 'X',
+      channel: null,
+      counts: { quotes, demands },
+      applied: {},
+    });
+    await insert('rollups', [
+      rollup(hour, 'BGY', 60, 20),
+      rollup(hour, 'MXP', 40, 20),
+      ...[1, 2, 3].flatMap((weeks) => [
+        rollup(hour - weeks * WEEK, 'BGY', 60, 50),
+        rollup(hour - weeks * WEEK, 'MXP', 40, 30),
+      ]),
+    ]);
+    const outcome = await run('duplicateRate', config(''));
+    expect(verdicts(outcome)).to.deep.equal([['a', true]]);
+    expect(outcome.kind === 'observed' && outcome.observations[0]?.details).to.deep.include({
+      quotes: 100,
+      demands: 40,
+      rate: 0.6,
+      expected: 0.2,
+      history: [0.2, 0.2, 0.2],
+    });
+  });
+
   it('deadLetters: should fire on records added to the topic since the previous run', async () => {
     const topic = await topicWith(3);
     const cfg = config('', { QF_KAFKA_TOPICS_DLQ_NAME: topic });

@@ -9,7 +9,15 @@ import { repoRoot, services } from '../../support/services.js';
 import { rethinkdbUrlFor } from '../../support/test-rethinkdb.js';
 import { TestWorkers } from '../../support/test-worker.js';
 
-const OTHER_CHECKS = ['freshness', 'volume', 'deadLetters', 'processorLag', 'collectorSpool', 'consistency'];
+const OTHER_CHECKS = [
+  'freshness',
+  'volume',
+  'duplicateRate',
+  'deadLetters',
+  'processorLag',
+  'collectorSpool',
+  'consistency',
+];
 
 /**
  * A `quoteflow worker` process is SIGKILLed while its webhook call hangs; another worker takes the

@@ -8,7 +8,15 @@ import { services } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import { TestWorkers } from '../../support/test-worker.js';
 
-const OTHER_CHECKS = ['freshness', 'volume', 'deadLetters', 'processorLag', 'collectorSpool', 'consistency'];
+const OTHER_CHECKS = [
+  'freshness',
+  'volume',
+  'duplicateRate',
+  'deadLetters',
+  'processorLag',
+  'collectorSpool',
+  'consistency',
+];
 const onlyConnectorsEverySecond = [
   '  checks:',
   "    connectors: { schedule: '* * * * * *' }",

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { connectorObservations } from '../../../worker/checks/connectors-check.js';
 import { deadLetterObservation } from '../../../worker/checks/dead-letters-check.js';
+import { duplicateRateObservations } from '../../../worker/checks/duplicate-rate-check.js';
 import { freshnessObservations, withinBusinessHours } from '../../../worker/checks/freshness-check.js';
 import { processorLagObservations } from '../../../worker/checks/processor-lag-check.js';
 import { median, volumeObservations } from '../../../worker/checks/volume-check.js';
@@ -140,6 +141,48 @@ describe('dead letters and processor lag checks', () => {
     expect(observations.map((o) => [o.subject, o.firing, o.value])).to.deep.equal([
       ['qf.events', false, 10],
       ['qf.quotes', true, 11_000],
+    ]);
+  });
+});
+
+describe('duplicate-rate check', () => {
+  const hour = (quotes: number, demands: number) => ({ quotes, demands });
+  const week = (entries: Record<string, { quotes: number; demands: number }>) =>
+    new Map(Object.entries(entries));
+  const rateSettings = { maxDeviation: 0.15, minQuotes: 30 };
+
+  it('should fire when the rate moves more than maxDeviation from the median of past weeks', () => {
+    const history = [
+      week({ a: hour(100, 80), b: hour(100, 80) }),
+      week({ a: hour(100, 75), b: hour(100, 75) }),
+      week({ a: hour(100, 85), b: hour(5, 0) }),
+    ];
+    const observations = duplicateRateObservations(
+      '2026-11-27T09:00:00.000Z',
+      week({ a: hour(100, 50), b: hour(100, 70) }),
+      history,
+      rateSettings,
+    );
+    expect(observations.map((o) => [o.subject, o.firing, o.details.rate, o.details.expected])).to.deep.equal([
+      ['a', true, 0.5, 0.2],
+      // b's third week has 5 quotes: left out of the median of 0.2 and 0.25.
+      ['b', false, 0.3, 0.225],
+    ]);
+    expect(observations[0]?.summary).to.equal(
+      'a: duplicate rate 50.0 % in the hour from 2026-11-27T09:00:00.000Z, expected 20.0 % (more than 15.0 % off)',
+    );
+  });
+
+  it('should not judge an hour with too few quotes or no usable past week', () => {
+    const observations = duplicateRateObservations(
+      'h',
+      week({ a: hour(10, 1), b: hour(100, 10) }),
+      [week({ a: hour(100, 90), b: hour(10, 9) })],
+      rateSettings,
+    );
+    expect(observations.map((o) => [o.subject, o.firing])).to.deep.equal([
+      ['a', false],
+      ['b', false],
     ]);
   });
 });
