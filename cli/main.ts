@@ -13,6 +13,7 @@ import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerAlertsCommands } from './commands/alerts.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -37,5 +38,6 @@ registerConnectorsCommand(program);
 registerCollectorCommand(program);
 registerSimulateCommand(program);
 registerWorkerCommand(program);
+registerAlertsCommands(program);
 
 await runCommand(() => program.parseAsync(process.argv));

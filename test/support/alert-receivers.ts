@@ -61,6 +61,8 @@ export class WebhookReceiver {
 export class SmtpReceiver {
   readonly messages: { from: string; to: string[]; raw: string; subject: string }[] = [];
   readonly logins: { username: string; password: string }[] = [];
+  /** Recipients at these domains are refused with 550, as a server does for an unknown domain. */
+  refusedDomains: string[] = [];
   private readonly server: SMTPServer;
   port = 0;
 
@@ -74,6 +76,15 @@ export class SmtpReceiver {
       onAuth: (auth, _session, callback) => {
         this.logins.push({ username: auth.username ?? '', password: auth.password ?? '' });
         callback(null, { user: auth.username });
+      },
+      onRcptTo: (address, _session, callback) => {
+        const domain = address.address.split('@')[1] ?? '';
+        if (this.refusedDomains.includes(domain)) {
+          const error = Object.assign(new Error(`no such domain ${domain}`), { responseCode: 550 });
+          callback(error);
+          return;
+        }
+        callback();
       },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];

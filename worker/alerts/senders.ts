@@ -8,7 +8,26 @@ import { emailMessage, webhookBody } from './notification-content.js';
 export type Channel = 'webhook' | 'email';
 
 /** A delivery that failed. Its message never holds the webhook URL or the SMTP password. */
-export class DeliveryError extends QuoteflowError {}
+export class DeliveryError extends QuoteflowError {
+  constructor(
+    code: string,
+    message: string,
+    options: { retriable: boolean },
+    /** Mail: the recipients the SMTP server refused (the others got the message). */
+    readonly rejected: readonly string[] = [],
+  ) {
+    super(code, message, options);
+  }
+}
+
+function addresses(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry: unknown) => {
+    if (typeof entry === 'string') return [entry];
+    const address = (entry as { address?: unknown } | null)?.address;
+    return typeof address === 'string' ? [address] : [];
+  });
+}
 
 export interface Sender {
   channel: Channel;
@@ -67,20 +86,35 @@ export function emailSender(config: AlertsConfig['email']): Sender {
     channel: 'email',
     async send(content) {
       const message = emailMessage(content);
+      let refused: string[];
       try {
-        await transport.sendMail({
+        const info = await transport.sendMail({
           from: config.from,
           to: config.to,
           subject: message.subject,
           text: message.text,
         });
+        refused = addresses(info.rejected);
       } catch (error) {
-        const smtpError = error as { code?: string; responseCode?: number };
+        const smtpError = error as { code?: string; responseCode?: number; rejected?: unknown };
         const permanent = smtpError.responseCode !== undefined && smtpError.responseCode >= 500;
         const what = smtpError.responseCode ?? smtpError.code ?? 'error';
-        throw new DeliveryError('SMTP_FAILED', `mail through ${smtp.host}:${smtp.port} failed (${what})`, {
-          retriable: !permanent,
-        });
+        throw new DeliveryError(
+          'SMTP_FAILED',
+          `mail through ${smtp.host}:${smtp.port} failed (${what})`,
+          { retriable: !permanent },
+          addresses(smtpError.rejected),
+        );
+      }
+      // Some recipients refused (an unknown domain, a closed mailbox): the others have the mail;
+      // sending again would repeat it to them, so this is reported, not retried.
+      if (refused.length > 0) {
+        throw new DeliveryError(
+          'SMTP_RECIPIENTS_REFUSED',
+          `mail through ${smtp.host}:${smtp.port} refused for ${refused.join(', ')}`,
+          { retriable: false },
+          refused,
+        );
       }
     },
     close() {
