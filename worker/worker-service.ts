@@ -60,6 +60,13 @@ export class WorkerService {
   private readonly deliveries: Counter;
   private readonly jobSeconds: Histogram;
   private running = false;
+  /** Upserts the schedulers again when the Redis connection comes back (Redis may have restarted empty). */
+  private readonly onRedisReady = () => {
+    if (!this.running) return;
+    this.registerSchedules().catch((error: unknown) => {
+      this.options.logger.warn({ err: errorMessage(error) }, 'cannot register the schedules again');
+    });
+  };
 
   constructor(private readonly options: WorkerServiceOptions) {
     const { config, redis, registry } = options;
@@ -142,6 +149,7 @@ export class WorkerService {
     }
     this.workers.push(checks, notifications);
     this.running = true;
+    redis.on('ready', this.onRedisReady);
     void this.writeStatus();
     this.statusTimer = setInterval(() => void this.writeStatus(), config.worker.statusIntervalMs);
     this.statusTimer.unref();
@@ -326,6 +334,7 @@ export class WorkerService {
   /** Waits for the jobs in hand (a check, a delivery) to finish, then lets go of everything. */
   async stop(): Promise<void> {
     this.running = false;
+    this.options.redis.off('ready', this.onRedisReady);
     if (this.statusTimer) clearInterval(this.statusTimer);
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.checksQueue.close();

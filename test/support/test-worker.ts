@@ -57,7 +57,7 @@ export class TestWorkers {
   async start(
     config: Config,
     instance: string,
-  ): Promise<{ service: WorkerService; registry: ReturnType<typeof createMetricsRegistry> }> {
+  ): Promise<{ service: WorkerService; registry: ReturnType<typeof createMetricsRegistry>; redis: Redis }> {
     const redis = createRedis({ url: services.redisUrl }, silentLogger, { forBullmq: true });
     const registry = createMetricsRegistry('worker');
     const service = new WorkerService({
@@ -71,7 +71,7 @@ export class TestWorkers {
     });
     this.services.push({ service, redis });
     await service.start();
-    return { service, registry };
+    return { service, registry, redis };
   }
 
   async putStatus(doc: Record<string, unknown>): Promise<void> {

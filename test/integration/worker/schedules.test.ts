@@ -89,5 +89,24 @@ describe('worker schedules (real Redis and RethinkDB)', function () {
         await redis.quit();
       }
     });
+
+    it('should register them again when its Redis connection comes back', async () => {
+      const config = workers.config(onlyConnectorsEverySecond);
+      const { redis: workerRedis } = await workers.start(config, 'a');
+      const redis = createRedis({ url: services.redisUrl }, silentLogger, { forBullmq: true });
+      const queue = new Queue(CHECKS_QUEUE, { connection: redis, prefix: workers.prefix });
+      try {
+        await queue.obliterate({ force: true });
+        expect(await queue.getJobSchedulersCount()).to.equal(0);
+        // As after a Redis restart without persistence: the connection drops and comes back.
+        workerRedis.disconnect(true);
+        await waitFor('the scheduler registered again', async () =>
+          (await queue.getJobSchedulersCount()) === 1 ? true : undefined,
+        );
+      } finally {
+        await queue.close();
+        await redis.quit();
+      }
+    });
   });
 });
