@@ -21,7 +21,7 @@ import { loginRoutes } from './http/login-routes.js';
 import { pipelineRoutes } from './http/pipeline-routes.js';
 import { recordsRoutes } from './http/records-routes.js';
 import type { DlqMirror } from './pipeline/dlq-mirror.js';
-import type { HighWatermarks } from './pipeline/processor-lag.js';
+import type { HighWatermarks } from '../lib/pipeline/processor-lag.js';
 import { homePage } from './pages/home-page.js';
 import { STYLESHEET } from './pages/styles.js';
 

@@ -3,7 +3,7 @@ import { alertId } from '../../lib/alerts/alert.js';
 import type { AlertStore } from '../../lib/alerts/alert-store.js';
 import type { Config } from '../../lib/config/schema.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
-import { withProcessorLag } from '../../dashboard/pipeline/processor-lag.js';
+import { withProcessorLag } from '../../lib/pipeline/processor-lag.js';
 import { checkStore } from '../../processor/check.js';
 import { resolutionRules } from '../../processor/core/rules.js';
 import type { KafkaOffsets } from '../readers/kafka-offsets.js';

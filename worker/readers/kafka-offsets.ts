@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import type { HighWatermarks } from '../../dashboard/pipeline/processor-lag.js';
+import type { HighWatermarks } from '../../lib/pipeline/processor-lag.js';
 
 /** Kafka end offsets through one lazily connected admin client (reconnects after a failure). */
 export class KafkaOffsets {

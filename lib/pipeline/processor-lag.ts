@@ -1,3 +1,4 @@
+// Shared by the dashboard's pipeline view and the worker's processor-lag check (worker/README.md).
 /** The end offsets of a topic's partitions (Kafka's high watermarks), by partition. */
 export type HighWatermarks = (topic: string) => Promise<Map<number, string>>;
 
