@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import r from 'rethinkdb';
+import type { CheckName } from '../../lib/alerts/alert.js';
+import { CHECK_NAMES } from '../../lib/alerts/alert.js';
 import { AlertStore } from '../../lib/alerts/alert-store.js';
 import type { Config } from '../../lib/config/schema.js';
 import { parseConfig } from '../../lib/config/load-config.js';
@@ -15,6 +17,18 @@ import { WorkerService } from '../../worker/worker-service.js';
 import { services, uniqueName } from './services.js';
 import { silentLogger } from './silent-logger.js';
 import { testRethinkdbClient } from './test-rethinkdb.js';
+
+/**
+ * A `checks:` section (under `worker:`) that runs only `check`, every second, with `settings`
+ * (YAML flow-mapping entries such as `staleMinutes: 10`); every other check is disabled.
+ */
+export function onlyCheckEverySecond(check: CheckName, settings = ''): string {
+  return [
+    '  checks:',
+    `    ${check}: { schedule: '* * * * * *'${settings === '' ? '' : `, ${settings}`} }`,
+    ...CHECK_NAMES.filter((name) => name !== check).map((name) => `    ${name}: { enabled: false }`),
+  ].join('\n');
+}
 
 /**
  * Workers against the real Redis (a queue prefix of their own) and RethinkDB (a database of its

@@ -9,7 +9,8 @@ import { resolutionRules } from '../../processor/core/rules.js';
 import type { KafkaOffsets } from '../readers/kafka-offsets.js';
 import { readSourceActivity } from '../readers/activity-reader.js';
 import { readPipelineStatus } from '../readers/pipeline-reader.js';
-import { countsInHour, quotesInHour, sameHourWeeksBefore } from '../readers/volume-reader.js';
+import type { HourCounts } from '../readers/volume-reader.js';
+import { lastHourAndWeeksBefore } from '../readers/volume-reader.js';
 import { collectorSpoolObservations } from './collector-spool-check.js';
 import { connectorObservations } from './connectors-check.js';
 import { consistencyObservation } from './consistency-check.js';
@@ -28,8 +29,6 @@ export interface CheckDeps {
   kafka: KafkaOffsets;
   now: Date;
 }
-
-const HOUR = 3_600_000;
 
 /**
  * Reads what one check needs (RethinkDB, Kafka end offsets) and hands it to the check's pure
@@ -54,39 +53,27 @@ export async function runCheck(check: CheckName, deps: CheckDeps): Promise<Check
       return { kind: 'observed', observations: freshnessObservations(activity, settings.freshness) };
     }
     case 'volume': {
-      const hourStart = Math.floor(now.getTime() / HOUR) * HOUR - HOUR;
-      const { perStation, weeks } = settings.volume;
-      const current = await quotesInHour(db, hourStart, perStation);
-      const previous = [];
-      for (let week = 1; week <= weeks; week++)
-        previous.push(
-          await quotesInHour(db, sameHourWeeksBefore(hourStart, week, config.kpi.timezone), perStation),
-        );
+      const hours = await lastHourAndWeeksBefore(db, now, settings.volume, config.kpi.timezone);
+      const quotes = (counts: Map<string, HourCounts>) =>
+        new Map([...counts].filter(([, c]) => c.quotes !== 0).map(([subject, c]) => [subject, c.quotes]));
       return {
         kind: 'observed',
         observations: volumeObservations(
-          new Date(hourStart).toISOString(),
-          current,
-          previous,
+          hours.hourStart,
+          quotes(hours.current),
+          hours.previous.map(quotes),
           settings.volume,
         ),
       };
     }
     case 'duplicateRate': {
-      const hourStart = Math.floor(now.getTime() / HOUR) * HOUR - HOUR;
-      const { perStation, weeks } = settings.duplicateRate;
-      const current = await countsInHour(db, hourStart, perStation);
-      const previous = [];
-      for (let week = 1; week <= weeks; week++)
-        previous.push(
-          await countsInHour(db, sameHourWeeksBefore(hourStart, week, config.kpi.timezone), perStation),
-        );
+      const hours = await lastHourAndWeeksBefore(db, now, settings.duplicateRate, config.kpi.timezone);
       return {
         kind: 'observed',
         observations: duplicateRateObservations(
-          new Date(hourStart).toISOString(),
-          current,
-          previous,
+          hours.hourStart,
+          hours.current,
+          hours.previous,
           settings.duplicateRate,
         ),
       };

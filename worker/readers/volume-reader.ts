@@ -57,12 +57,20 @@ export async function countsInHour(
   return counts;
 }
 
-/** Quotes per subject in one hour bucket. */
-export async function quotesInHour(
+/**
+ * The counts of the last full hour before `now` and of the same hour in each of the `weeks`
+ * previous weeks (`previous[k]`: k+1 weeks before), the baseline of the volume and rate checks.
+ */
+export async function lastHourAndWeeksBefore(
   db: RethinkdbClient,
-  hourStartMs: number,
-  perStation: boolean,
-): Promise<Map<string, number>> {
-  const counts = await countsInHour(db, hourStartMs, perStation);
-  return new Map([...counts].filter(([, c]) => c.quotes !== 0).map(([subject, c]) => [subject, c.quotes]));
+  now: Date,
+  settings: { weeks: number; perStation: boolean },
+  zone: string,
+): Promise<{ hourStart: string; current: Map<string, HourCounts>; previous: Map<string, HourCounts>[] }> {
+  const hourStart = Math.floor(now.getTime() / HOUR) * HOUR - HOUR;
+  const current = await countsInHour(db, hourStart, settings.perStation);
+  const previous: Map<string, HourCounts>[] = [];
+  for (let week = 1; week <= settings.weeks; week++)
+    previous.push(await countsInHour(db, sameHourWeeksBefore(hourStart, week, zone), settings.perStation));
+  return { hourStart: new Date(hourStart).toISOString(), current, previous };
 }

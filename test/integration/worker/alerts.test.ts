@@ -2,26 +2,10 @@ import { expect } from 'chai';
 import r from 'rethinkdb';
 import type { AlertEvent } from '../../../lib/alerts/alert.js';
 import { SmtpReceiver, WebhookReceiver, waitFor } from '../../support/alert-receivers.js';
-import { TestWorkers } from '../../support/test-worker.js';
+import { TestWorkers, onlyCheckEverySecond } from '../../support/test-worker.js';
 
-const OTHER_CHECKS = [
-  'freshness',
-  'volume',
-  'duplicateRate',
-  'deadLetters',
-  'processorLag',
-  'collectorSpool',
-  'consistency',
-];
-
-/** A `checks:` section running only the connectors check, every second. */
-function connectorsEverySecond(): string {
-  return [
-    '  checks:',
-    "    connectors: { schedule: '* * * * * *', staleMinutes: 10 }",
-    ...OTHER_CHECKS.map((name) => `    ${name}: { enabled: false }`),
-  ].join('\n');
-}
+/** Only the connectors check, every second. */
+const connectorsEverySecond = () => onlyCheckEverySecond('connectors', 'staleMinutes: 10');
 
 const connectorStatus = (source: string, state: 'running' | 'failing') => ({
   id: `connector:${source}`,

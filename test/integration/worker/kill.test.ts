@@ -7,17 +7,7 @@ import { expect } from 'chai';
 import { WebhookReceiver, waitFor } from '../../support/alert-receivers.js';
 import { repoRoot, services } from '../../support/services.js';
 import { rethinkdbUrlFor } from '../../support/test-rethinkdb.js';
-import { TestWorkers } from '../../support/test-worker.js';
-
-const OTHER_CHECKS = [
-  'freshness',
-  'volume',
-  'duplicateRate',
-  'deadLetters',
-  'processorLag',
-  'collectorSpool',
-  'consistency',
-];
+import { TestWorkers, onlyCheckEverySecond } from '../../support/test-worker.js';
 
 /**
  * A `quoteflow worker` process is SIGKILLed while its webhook call hangs; another worker takes the
@@ -57,9 +47,7 @@ describe('worker killed mid-job (real process, Redis, RethinkDB)', function () {
     });
     const workerYaml = [
       '  stalledJobMs: 2000',
-      '  checks:',
-      "    connectors: { schedule: '* * * * * *' }",
-      ...OTHER_CHECKS.map((name) => `    ${name}: { enabled: false }`),
+      onlyCheckEverySecond('connectors'),
       '  alerts:',
       '    deliveryBackoffMs: 100',
       `    webhook: { url: '${url}/hook', timeoutMs: 60000 }`,

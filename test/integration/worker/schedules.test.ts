@@ -6,22 +6,9 @@ import { CHECKS_QUEUE } from '../../../worker/queues.js';
 import { waitFor } from '../../support/alert-receivers.js';
 import { services } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
-import { TestWorkers } from '../../support/test-worker.js';
+import { TestWorkers, onlyCheckEverySecond } from '../../support/test-worker.js';
 
-const OTHER_CHECKS = [
-  'freshness',
-  'volume',
-  'duplicateRate',
-  'deadLetters',
-  'processorLag',
-  'collectorSpool',
-  'consistency',
-];
-const onlyConnectorsEverySecond = [
-  '  checks:',
-  "    connectors: { schedule: '* * * * * *' }",
-  ...OTHER_CHECKS.map((name) => `    ${name}: { enabled: false }`),
-].join('\n');
+const onlyConnectorsEverySecond = onlyCheckEverySecond('connectors');
 
 async function completedChecks(registry: Registry): Promise<number> {
   const metric = await registry.getSingleMetric('quoteflow_worker_jobs_total')?.get();
