@@ -30,6 +30,7 @@ const source = (name: string) => ({
         dropoffAt: 'd',
         quotedAt: 'e',
         updatedAt: 'f',
+        carGroup: 'g',
       },
     },
   },
