@@ -12,6 +12,8 @@ import { registerReprocessCommand } from './commands/reprocess.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerSimulateCommand } from './commands/simulate.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { registerAlertsCommands } from './commands/alerts.js';
 import { runCommand } from './run-command.js';
 
 /**
@@ -35,5 +37,7 @@ registerUserCommands(program);
 registerConnectorsCommand(program);
 registerCollectorCommand(program);
 registerSimulateCommand(program);
+registerWorkerCommand(program);
+registerAlertsCommands(program);
 
 await runCommand(() => program.parseAsync(process.argv));

@@ -10,6 +10,8 @@ import { packageInfo } from '../lib/package-info.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
 import type { ResolutionRules } from '../processor/core/rules.js';
 import type { UserStore } from './auth/user-store.js';
+import { AlertStore } from '../lib/alerts/alert-store.js';
+import { alertsRoutes } from './http/alerts-routes.js';
 import { apiRoutes } from './http/api-routes.js';
 import { authenticate } from './http/authenticate.js';
 import { csrfProtection, csrfTokenFor } from './http/csrf.js';
@@ -19,7 +21,7 @@ import { loginRoutes } from './http/login-routes.js';
 import { pipelineRoutes } from './http/pipeline-routes.js';
 import { recordsRoutes } from './http/records-routes.js';
 import type { DlqMirror } from './pipeline/dlq-mirror.js';
-import type { HighWatermarks } from './pipeline/processor-lag.js';
+import type { HighWatermarks } from '../lib/pipeline/processor-lag.js';
 import { homePage } from './pages/home-page.js';
 import { STYLESHEET } from './pages/styles.js';
 
@@ -106,6 +108,7 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
     '/api/v1',
     pipelineRoutes({ db: options.db, dlq: options.dlq, highWatermarks: options.highWatermarks, logger }),
   );
+  app.use('/api/v1', alertsRoutes({ alerts: new AlertStore(options.db) }));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });
   });

@@ -191,6 +191,60 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/alerts': {
+      get: {
+        summary:
+          'every alert of the worker (one per check and subject), firing first, then resolved, then ok',
+        responses: {
+          200: json(
+            '{ alerts: [{ id, check, subject, state, summary, details, since, evaluatedAt, firedAt, resolvedAt, silencedUntil, silencedBy }] }',
+          ),
+        },
+      },
+    },
+    '/alerts/history': {
+      get: {
+        summary:
+          'what happened to alerts (fired, resolved, notified, delivery_failed, delivery_gave_up, silenced…), newest first',
+        parameters: [
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+          { name: 'alertId', in: 'query', schema: { type: 'string' }, description: 'one alert only' },
+        ],
+        responses: {
+          200: json(
+            '{ events: [{ alertId, check, subject, type, at, summary, channel, attempt, error, by }] }',
+          ),
+          400: error,
+        },
+      },
+    },
+    '/alerts/{id}/silence': {
+      post: {
+        summary: 'silence an alert for a period (admin): its state is kept, no notification is sent',
+        parameters: [idParameter],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['minutes'],
+                properties: { minutes: { type: 'integer', minimum: 1, maximum: 10080 } },
+              },
+            },
+          },
+        },
+        responses: { 200: json('{ alert }'), 400: error, 403: error, 404: error },
+      },
+      delete: {
+        summary: 'lift the silence of an alert (admin)',
+        parameters: [idParameter],
+        responses: { 200: json('{ alert }'), 403: error, 404: error },
+      },
+    },
     '/clusters/{id}': {
       get: {
         summary: 'one demand with its quotes and bookings',

@@ -3,8 +3,8 @@ import r from 'rethinkdb';
 import type { Logger } from '../../lib/logger.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { DlqMirror } from '../pipeline/dlq-mirror.js';
-import type { HighWatermarks } from '../pipeline/processor-lag.js';
-import { withProcessorLag } from '../pipeline/processor-lag.js';
+import type { HighWatermarks } from '../../lib/pipeline/processor-lag.js';
+import { withProcessorLag } from '../../lib/pipeline/processor-lag.js';
 
 /** `/api/v1/pipeline` (what every component last reported, processor partitions with their lag) and `/api/v1/dlq` (the newest qf.dlq records). */
 export function pipelineRoutes({

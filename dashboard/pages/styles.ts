@@ -23,4 +23,6 @@ form.filters label { display: grid; gap: 0.2rem; font-size: 0.8rem; }
 table { border-collapse: collapse; background: #fff; width: 100%; font-size: 0.85rem; }
 th, td { border-bottom: 1px solid #e4e7ee; padding: 0.35rem 0.5rem; text-align: left; }
 .status { color: #5a6273; font-size: 0.8rem; }
+tr.alert-firing td:first-child { color: #b00020; font-weight: 700; }
+tr.alert-resolved td:first-child { color: #1b7f3b; }
 `;

@@ -41,3 +41,16 @@ export function query(values: Record<string, string | undefined>): string {
     if (value !== undefined && value !== '') params.set(key, value);
   return params.toString();
 }
+
+/** A change (POST, DELETE…) with the CSRF token; answers the JSON body or throws ApiError with its message. */
+export async function sendJson<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': csrf() },
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = (await response.json()) as T & { message?: string };
+  if (!response.ok) throw new ApiError(response.status, answer.message ?? `HTTP ${response.status}`);
+  return answer;
+}

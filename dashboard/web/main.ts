@@ -1,12 +1,13 @@
 import { me } from './api.js';
 import { clear, el } from './dom.js';
+import { alertsView } from './views/alerts-view.js';
 import { demandView } from './views/demand-view.js';
 import { exploreView } from './views/explore-view.js';
 import { liveView } from './views/live-view.js';
 import { pipelineView } from './views/pipeline-view.js';
 import { recordsView } from './views/records-view.js';
 
-/** The browser app: hash routes (#/live, #/explore, #/records/<kind>, #/demand/<id>, #/pipeline). */
+/** The browser app: hash routes (#/live, #/explore, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts). */
 const root = document.getElementById('app');
 let cleanup: () => void = () => undefined;
 
@@ -30,6 +31,9 @@ function route(): void {
     case 'pipeline':
       cleanup = pipelineView(root);
       break;
+    case 'alerts':
+      cleanup = alertsView(root);
+      break;
     default:
       cleanup = liveView(root, params);
   }
@@ -41,6 +45,7 @@ nav?.replaceChildren(
     ['#/live', 'Live'],
     ['#/explore', 'Explore'],
     ['#/pipeline', 'Pipeline'],
+    ['#/alerts', 'Alerts'],
   ].map(([href, label]) => el('a', { href }, label ?? '')),
 );
 void me().then(() => {

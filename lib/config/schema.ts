@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workerSchema } from './worker-schema.js';
 
 /**
  * The config file's schema: every key, its default and why it exists.
@@ -465,6 +466,7 @@ export const configSchema = z
         });
       }),
     collector: collectorSchema,
+    worker: workerSchema,
   })
   .superRefine((config, ctx) => {
     const days = config.processor.tombstoneRetentionDays;
@@ -493,3 +495,4 @@ export type ProcessorConfig = Config['processor'];
 export type DashboardConfig = Config['dashboard'];
 export type ConnectorsConfig = Config['connectors'];
 export type CollectorConfig = Config['collector'];
+export type { WorkerConfig, ChecksConfig, AlertsConfig } from './worker-schema.js';

@@ -165,4 +165,20 @@ export const TABLES: readonly TableSpec[] = [
     name: 'visitors',
     indexes: [{ name: 'granularity_start_project', fields: ['granularity', 'start', 'project'] }],
   },
+  // worker: one alert per check and subject (`<check>:<subject>`), its state and notifications.
+  {
+    name: 'alerts',
+    indexes: [
+      { name: 'check', fields: 'check' },
+      { name: 'state', fields: 'state' },
+    ],
+  },
+  // worker: what happened to alerts (fired, resolved, notified, delivery failed, silenced), newest by `at`.
+  {
+    name: 'alert_events',
+    indexes: [
+      { name: 'at', fields: 'at' },
+      { name: 'alertId', fields: 'alertId' },
+    ],
+  },
 ];

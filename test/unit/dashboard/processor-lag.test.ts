@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { withProcessorLag } from '../../../dashboard/pipeline/processor-lag.js';
+import { withProcessorLag } from '../../../lib/pipeline/processor-lag.js';
 
 describe('withProcessorLag', () => {
   const docs = [

@@ -1,5 +1,6 @@
-import { errorMessage } from '../../lib/errors.js';
+import { errorMessage } from '../errors.js';
 
+// Shared by the dashboard's pipeline view and the worker's processor-lag check (worker/README.md).
 /** The end offsets of a topic's partitions (Kafka's high watermarks), by partition. */
 export type HighWatermarks = (topic: string) => Promise<Map<number, string>>;
 

@@ -1,0 +1,23 @@
+import type { CheckName } from '../lib/alerts/alert.js';
+import type { AlertDoc } from '../lib/alerts/alert.js';
+import type { Channel } from './alerts/senders.js';
+
+/** BullMQ queue names, under the `worker.queuePrefix` Redis key prefix. */
+export const CHECKS_QUEUE = 'checks';
+export const NOTIFICATIONS_QUEUE = 'notifications';
+
+/** A scheduled check; its job scheduler id is `check:<name>`. */
+export interface CheckJobData {
+  check: CheckName;
+}
+
+/** One notification for one channel (a job each, so a failing webhook does not hold back mail). */
+export interface NotificationJobData {
+  channel: Channel;
+  state: 'firing' | 'resolved';
+  alert: AlertDoc;
+}
+
+export function schedulerId(check: CheckName): string {
+  return `check:${check}`;
+}

@@ -1,0 +1,345 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import { Counter, Histogram } from 'prom-client';
+import type { Registry } from 'prom-client';
+import r from 'rethinkdb';
+import { CHECK_NAMES, alertId, isCheckName } from '../lib/alerts/alert.js';
+import { AlertStore } from '../lib/alerts/alert-store.js';
+import type { Config } from '../lib/config/schema.js';
+import { errorMessage, isRetriable } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { METRIC_PREFIX } from '../lib/metrics.js';
+import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
+import type { Notice } from './alerts/apply-outcome.js';
+import { applyOutcome } from './alerts/apply-outcome.js';
+import type { Sender } from './alerts/senders.js';
+import { configuredSenders } from './alerts/senders.js';
+import { runCheck } from './checks/run-check.js';
+import type { CheckJobData, NotificationJobData } from './queues.js';
+import { CHECKS_QUEUE, NOTIFICATIONS_QUEUE, schedulerId } from './queues.js';
+import { KafkaOffsets } from './readers/kafka-offsets.js';
+import type { WorkerStatus } from './worker-status.js';
+
+export interface WorkerServiceOptions {
+  config: Pick<Config, 'worker' | 'kpi' | 'sources' | 'kafka' | 'resolution'>;
+  /** A BullMQ-ready client (createRedis with forBullmq): BullMQ duplicates it for blocking reads. */
+  redis: Redis;
+  db: RethinkdbClient;
+  kafka: Kafka;
+  logger: Logger;
+  registry: Registry;
+  clock?: () => Date;
+  /** Replaces the senders the config names (tests). */
+  senders?: Sender[];
+  /** Identifies this process in pipeline_status; default `<host>:<pid>`. */
+  instance?: string;
+}
+
+/**
+ * `quoteflow worker`: two BullMQ queues on Redis. `checks` holds one job scheduler per enabled
+ * check (BullMQ makes one job per tick of a scheduler whatever the number of workers, and a job
+ * whose worker died is taken up again once its lock expires); `notifications` holds one job per
+ * notification and channel, retried with exponential backoff. Redis holds queues, not truth: the
+ * schedulers are upserted from the config at every start, alerts live in RethinkDB.
+ */
+export class WorkerService {
+  private readonly checksQueue: Queue<CheckJobData>;
+  private readonly notificationsQueue: Queue<NotificationJobData>;
+  private readonly workers: Worker[] = [];
+  private readonly alerts: AlertStore;
+  private readonly offsets: KafkaOffsets;
+  private readonly senders: Sender[];
+  private readonly clock: () => Date;
+  private readonly status: WorkerStatus;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private readonly jobs: Counter;
+  private readonly deliveries: Counter;
+  private readonly jobSeconds: Histogram;
+  private running = false;
+  /** Upserts the schedulers again when the Redis connection comes back (Redis may have restarted empty). */
+  private readonly onRedisReady = () => {
+    if (!this.running) return;
+    this.registerSchedules().catch((error: unknown) => {
+      this.options.logger.warn({ err: errorMessage(error) }, 'cannot register the schedules again');
+    });
+  };
+
+  constructor(private readonly options: WorkerServiceOptions) {
+    const { config, redis, registry } = options;
+    const prefix = config.worker.queuePrefix;
+    this.checksQueue = new Queue<CheckJobData>(CHECKS_QUEUE, { connection: redis, prefix });
+    this.notificationsQueue = new Queue<NotificationJobData>(NOTIFICATIONS_QUEUE, {
+      connection: redis,
+      prefix,
+    });
+    this.alerts = new AlertStore(options.db);
+    this.offsets = new KafkaOffsets(options.kafka);
+    this.senders = options.senders ?? configuredSenders(config.worker.alerts);
+    this.clock = options.clock ?? (() => new Date());
+    const now = this.clock().toISOString();
+    this.status = {
+      id: `worker:${options.instance ?? `${hostname()}:${process.pid}`}`,
+      component: 'worker',
+      checksCompleted: 0,
+      checksFailed: 0,
+      notificationsDelivered: 0,
+      notificationsFailed: 0,
+      lastFailure: null,
+      lastFailureAt: null,
+      startedAt: now,
+      updatedAt: now,
+    };
+    this.jobs = new Counter({
+      name: `${METRIC_PREFIX}worker_jobs_total`,
+      help: 'Jobs this worker finished, by queue, job name and outcome (completed, failed)',
+      labelNames: ['queue', 'name', 'outcome'],
+      registers: [registry],
+    });
+    this.deliveries = new Counter({
+      name: `${METRIC_PREFIX}worker_notifications_total`,
+      help: 'Notification delivery attempts, by channel and outcome (delivered, failed)',
+      labelNames: ['channel', 'outcome'],
+      registers: [registry],
+    });
+    this.jobSeconds = new Histogram({
+      name: `${METRIC_PREFIX}worker_job_duration_seconds`,
+      help: 'Time a job took, by queue and job name',
+      labelNames: ['queue', 'name'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
+      registers: [registry],
+    });
+  }
+
+  get healthy(): boolean {
+    return this.running && this.workers.every((worker) => worker.isRunning());
+  }
+
+  /** Upserts the schedulers from the config, then starts taking jobs. */
+  async start(): Promise<void> {
+    await this.registerSchedules();
+    const { config, redis } = this.options;
+    const common = {
+      connection: redis,
+      prefix: config.worker.queuePrefix,
+      concurrency: config.worker.concurrency,
+      lockDuration: config.worker.stalledJobMs,
+      stalledInterval: config.worker.stalledJobMs,
+    };
+    const checks = new Worker<CheckJobData>(CHECKS_QUEUE, (job) => this.runCheckJob(job), common);
+    const notifications = new Worker<NotificationJobData>(
+      NOTIFICATIONS_QUEUE,
+      (job) => this.deliver(job),
+      common,
+    );
+    checks.on('failed', (job, error) => {
+      this.recordFailure(`check ${job?.name ?? '?'}: ${errorMessage(error)}`);
+      this.status.checksFailed += 1;
+    });
+    notifications.on('failed', (job, error) => {
+      if (job) void this.deliveryFailed(job, error);
+    });
+    for (const worker of [checks, notifications]) {
+      worker.on('error', (error) => {
+        this.options.logger.warn({ err: errorMessage(error) }, 'worker queue error');
+      });
+    }
+    this.workers.push(checks, notifications);
+    this.running = true;
+    redis.on('ready', this.onRedisReady);
+    void this.writeStatus();
+    this.statusTimer = setInterval(() => void this.writeStatus(), config.worker.statusIntervalMs);
+    this.statusTimer.unref();
+  }
+
+  /**
+   * One job scheduler per enabled check, named `check:<name>`, with the check's cron pattern in
+   * the KPI time zone; the scheduler of a disabled check is removed. Upserting the same scheduler
+   * from several workers at once leaves one scheduler.
+   */
+  async registerSchedules(): Promise<void> {
+    const { worker, kpi } = this.options.config;
+    for (const check of CHECK_NAMES) {
+      const settings = worker.checks[check];
+      if (!settings.enabled) {
+        await this.checksQueue.removeJobScheduler(schedulerId(check));
+        continue;
+      }
+      await this.checksQueue.upsertJobScheduler(
+        schedulerId(check),
+        { pattern: settings.schedule, tz: kpi.timezone },
+        {
+          name: check,
+          data: { check },
+          opts: { removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } },
+        },
+      );
+    }
+  }
+
+  /** Runs a check now, outside its schedule (the same path as a scheduled run). */
+  async runNow(check: CheckJobData['check']): Promise<void> {
+    await this.checksQueue.add(
+      check,
+      { check },
+      { removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } },
+    );
+  }
+
+  private async runCheckJob(job: Job<CheckJobData>): Promise<Record<string, unknown>> {
+    const { check } = job.data;
+    if (!isCheckName(check)) throw new UnrecoverableError(`unknown check ${String(check)}`);
+    const stop = this.jobSeconds.startTimer({ queue: CHECKS_QUEUE, name: check });
+    try {
+      const now = this.clock();
+      const outcome = await runCheck(check, {
+        config: this.options.config,
+        db: this.options.db,
+        alerts: this.alerts,
+        kafka: this.offsets,
+        now,
+      });
+      const applied = await applyOutcome(check, outcome, {
+        alerts: this.alerts,
+        now,
+        renotifyMs: this.options.config.worker.alerts.renotifyMinutes * 60_000,
+      });
+      for (const notice of applied.notices) await this.enqueue(notice);
+      this.jobs.inc({ queue: CHECKS_QUEUE, name: check, outcome: 'completed' });
+      this.status.checksCompleted += 1;
+      this.options.logger.debug({ check, fired: applied.fired, resolved: applied.resolved }, 'check ran');
+      return {
+        outcome: outcome.kind,
+        fired: applied.fired,
+        resolved: applied.resolved,
+        notices: applied.notices.length,
+      };
+    } catch (error) {
+      this.jobs.inc({ queue: CHECKS_QUEUE, name: check, outcome: 'failed' });
+      throw error;
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * One job per channel. The job id is derived from the alert revision that decided it, so a
+   * retried check job that reaches this point again adds nothing twice.
+   */
+  private async enqueue(notice: Notice): Promise<void> {
+    const { deliveryAttempts, deliveryBackoffMs } = this.options.config.worker.alerts;
+    for (const sender of this.senders) {
+      const jobId = createHash('sha256')
+        .update(`${notice.alert.id}\n${notice.alert.revision}\n${sender.channel}`)
+        .digest('hex')
+        .slice(0, 40);
+      await this.notificationsQueue.add(
+        `${notice.state}:${sender.channel}`,
+        { channel: sender.channel, state: notice.state, alert: notice.alert },
+        {
+          jobId,
+          attempts: deliveryAttempts,
+          backoff: { type: 'exponential', delay: deliveryBackoffMs },
+          removeOnComplete: { count: 500 },
+          removeOnFail: { count: 1000 },
+        },
+      );
+    }
+  }
+
+  private async deliver(job: Job<NotificationJobData>): Promise<void> {
+    const { channel, state, alert } = job.data;
+    const sender = this.senders.find((candidate) => candidate.channel === channel);
+    if (!sender) throw new UnrecoverableError(`channel ${channel} is no longer configured`);
+    try {
+      await sender.send({ state, alert });
+    } catch (error) {
+      this.deliveries.inc({ channel, outcome: 'failed' });
+      // Permanent (a 4xx from the webhook, a 5xx SMTP answer): retrying cannot help.
+      if (!isRetriable(error)) throw new UnrecoverableError(errorMessage(error));
+      throw error;
+    }
+    this.deliveries.inc({ channel, outcome: 'delivered' });
+    this.status.notificationsDelivered += 1;
+    await this.alerts.addEvents([
+      {
+        alertId: alert.id,
+        check: alert.check,
+        subject: alert.subject,
+        type: 'notified',
+        at: this.clock().toISOString(),
+        summary: `${state} notification delivered by ${channel}`,
+        channel,
+        attempt: job.attemptsMade + 1,
+      },
+    ]);
+  }
+
+  /** Every failed attempt goes into the alert's history; the last one says the notification gave up. */
+  private async deliveryFailed(job: Job<NotificationJobData>, error: Error): Promise<void> {
+    const { channel, state, alert } = job.data;
+    const message = errorMessage(error);
+    this.status.notificationsFailed += 1;
+    this.recordFailure(`notification ${alertId(alert.check, alert.subject)} by ${channel}: ${message}`);
+    const attempts = job.opts.attempts ?? 1;
+    const gaveUp = job.attemptsMade >= attempts || error instanceof UnrecoverableError;
+    this.options.logger.warn(
+      { alert: alert.id, channel, attempt: job.attemptsMade, err: message, gaveUp },
+      'notification failed',
+    );
+    try {
+      await this.alerts.addEvents([
+        {
+          alertId: alert.id,
+          check: alert.check,
+          subject: alert.subject,
+          type: gaveUp ? 'delivery_gave_up' : 'delivery_failed',
+          at: this.clock().toISOString(),
+          summary: gaveUp
+            ? `${state} notification by ${channel} failed ${job.attemptsMade} times; given up`
+            : `${state} notification by ${channel} failed; retrying with backoff`,
+          channel,
+          attempt: job.attemptsMade,
+          error: message,
+        },
+      ]);
+    } catch (writeError) {
+      this.options.logger.warn({ err: errorMessage(writeError) }, 'cannot record a failed notification');
+    }
+  }
+
+  private recordFailure(message: string): void {
+    this.status.lastFailure = message.slice(0, 500);
+    this.status.lastFailureAt = this.clock().toISOString();
+  }
+
+  private async writeStatus(): Promise<void> {
+    const { db, logger } = this.options;
+    this.status.updatedAt = this.clock().toISOString();
+    try {
+      await db.run(
+        r
+          .db(db.db)
+          .table('pipeline_status')
+          .insert({ ...this.status }, { conflict: 'replace' }),
+      );
+    } catch (error) {
+      logger.debug({ err: errorMessage(error) }, 'cannot write worker status');
+    }
+  }
+
+  /** Waits for the jobs in hand (a check, a delivery) to finish, then lets go of everything. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.options.redis.off('ready', this.onRedisReady);
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await this.checksQueue.close();
+    await this.notificationsQueue.close();
+    for (const sender of this.senders) sender.close();
+    await this.offsets.close();
+  }
+}
