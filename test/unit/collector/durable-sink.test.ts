@@ -9,6 +9,7 @@ import type { DurableSinkOptions } from '../../../collector/sink/durable-sink.js
 import { DurableSink } from '../../../collector/sink/durable-sink.js';
 import type { RecordSender } from '../../../collector/sink/record-sender.js';
 import { silentLogger } from '../../support/silent-logger.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const record = (i: number): SpoolRecord => ({ key: `v${i % 2}`, value: Buffer.from(String(i)) });
 const numbers = (records: readonly SpoolRecord[]) => records.map((r) => Number(r.value.toString()));
@@ -28,13 +29,8 @@ class FakeSender implements RecordSender {
   }
 }
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** In-process conditions change within milliseconds: poll often, give up after 5 s. */
+const FAST = { timeoutMs: 5000, intervalMs: 5 };
 
 describe('DurableSink', () => {
   let dir: string;
@@ -102,7 +98,7 @@ describe('DurableSink', () => {
       // Still spooled, behind the failed write, even if Kafka were fine for direct sends.
       expect(await sink.write([record(2)])).to.equal('spool');
       sender.mode = 'ok';
-      await until(() => sink.route === 'direct');
+      await waitFor('the direct route', () => sink.route === 'direct', FAST);
       expect(sender.delivered).to.deep.equal([0, 1, 2]);
       expect(await sink.write([record(3)])).to.equal('kafka');
       expect(sender.delivered).to.deep.equal([0, 1, 2, 3]);
@@ -119,7 +115,7 @@ describe('DurableSink', () => {
       expect(Date.now() - started).to.be.below(1000);
       expect(spool.stats().records).to.equal(2);
       sender.mode = 'ok';
-      await until(() => sink.route === 'direct');
+      await waitFor('the direct route', () => sink.route === 'direct', FAST);
       expect(sender.delivered).to.deep.equal([0, 1]);
     });
   });

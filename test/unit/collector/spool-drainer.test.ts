@@ -10,6 +10,7 @@ import type { RecordSender } from '../../../collector/sink/record-sender.js';
 import { SpoolDrainer } from '../../../collector/sink/spool-drainer.js';
 import { QuoteflowError } from '../../../lib/errors.js';
 import { silentLogger } from '../../support/silent-logger.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const record = (value: string): SpoolRecord => ({ key: 'k', value: Buffer.from(value) });
 
@@ -35,13 +36,8 @@ class RefusingSender implements RecordSender {
   }
 }
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** In-process conditions change within milliseconds: poll often, give up after 5 s. */
+const FAST = { timeoutMs: 5000, intervalMs: 5 };
 
 describe('SpoolDrainer', () => {
   let dir: string;
@@ -78,7 +74,7 @@ describe('SpoolDrainer', () => {
       const values = ['a', 'big-1', 'b', 'c', 'd', 'big-2', 'e', 'f'];
       await spool.append(values.map(record));
       drainer.start();
-      await until(() => spool.isDrained());
+      await waitFor('the spool to drain', () => spool.isDrained(), FAST);
       expect(sender.delivered).to.deep.equal(['a', 'b', 'c', 'd', 'e', 'f']);
       const letters = (await readFile(join(dir, 'dead-letters.ndjson'), 'utf8'))
         .trim()
@@ -108,10 +104,10 @@ describe('SpoolDrainer', () => {
       });
       await spool.append(['a', 'big', 'b'].map(record));
       drainer.start();
-      await until(() => drainer.stuck !== undefined);
+      await waitFor('the drainer to report stuck', () => drainer.stuck !== undefined, FAST);
       expect(spool.stats().records, 'nothing forgotten').to.equal(3);
       await mkdir(missing);
-      await until(() => spool.isDrained(), 10_000);
+      await waitFor('the spool to drain', () => spool.isDrained(), { ...FAST, timeoutMs: 10_000 });
       expect(drainer.stuck).to.equal(undefined);
       expect(sender.delivered.filter((v) => v === 'b')).to.have.length.of.at.least(1);
       expect((await DeadLetters.open(missing, silentLogger)).count).to.equal(1);
@@ -126,11 +122,11 @@ describe('SpoolDrainer', () => {
       );
       await spool.append(['a', 'b'].map(record));
       drainer.start();
-      await until(() => sender.requests >= 2);
+      await waitFor('a second request', () => sender.requests >= 2, FAST);
       expect(drainer.stuck?.message).to.equal('Kafka refused the request: TOPIC_AUTHORIZATION_FAILED');
       expect(spool.stats().records).to.equal(2);
       sender.refuseAll = undefined;
-      await until(() => spool.isDrained(), 15_000);
+      await waitFor('the spool to drain', () => spool.isDrained(), { ...FAST, timeoutMs: 15_000 });
       expect(sender.delivered).to.deep.equal(['a', 'b']);
       expect(drainer.stuck).to.equal(undefined);
       expect(deadLettered).to.equal(0);
