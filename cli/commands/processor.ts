@@ -4,7 +4,7 @@ import { createMetricsRegistry } from '../../lib/metrics.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { Shutdown } from '../../lib/shutdown.js';
 import { resolutionRules } from '../../processor/core/rules.js';
-import { startMetricsServer } from '../../processor/metrics-server.js';
+import { startOpsServer } from '../../lib/http/ops-server.js';
 import { ProcessorService } from '../../processor/processor-service.js';
 import { ProcessorStore } from '../../processor/store/processor-store.js';
 import { commandContext } from '../command-context.js';
@@ -36,11 +36,12 @@ export function registerProcessorCommand(program: Command): void {
         },
       });
       if (config.processor.metricsPort > 0) {
-        const server = await startMetricsServer(
+        const server = await startOpsServer({
+          port: config.processor.metricsPort,
           registry,
-          config.processor.metricsPort,
-          () => service.healthy,
-        );
+          healthPath: '/health',
+          health: () => ({ ok: service.healthy, body: { ok: service.healthy } }),
+        });
         shutdown.add(
           'metrics server',
           () =>

@@ -4,7 +4,7 @@ import { createMetricsRegistry } from '../../lib/metrics.js';
 import { createRedis } from '../../lib/redis.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { Shutdown } from '../../lib/shutdown.js';
-import { startWorkerHttpServer } from '../../worker/http-server.js';
+import { startOpsServer } from '../../lib/http/ops-server.js';
 import { WorkerService } from '../../worker/worker-service.js';
 import { commandContext } from '../command-context.js';
 
@@ -34,10 +34,15 @@ export function registerWorkerCommand(program: Command): void {
         registry,
       });
       if (config.worker.httpPort > 0) {
-        const server = await startWorkerHttpServer({
+        const server = await startOpsServer({
           port: config.worker.httpPort,
+          host: '0.0.0.0',
           registry,
-          healthy: () => service.healthy,
+          healthPath: '/healthz',
+          health: () => {
+            const ok = service.healthy;
+            return { ok, body: { status: ok ? 'ok' : 'unavailable' } };
+          },
         });
         shutdown.add(
           'http server',
