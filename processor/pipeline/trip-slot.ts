@@ -136,16 +136,17 @@ export class TripSlot {
 
   async processBatch(batch: InboundBatch, kind: 'quote' | 'booking'): Promise<TripBatchResult> {
     const { timer } = this.context;
+    const { memory } = this;
     const parsed = batch.messages.map((message) => this.parse(batch, message, kind));
-    if (this.memory) {
+    if (memory) {
       const changes = parsed.flatMap((item) => (item.ok && 'kind' in item.change ? [item.change] : []));
-      await timer.timeAsync('load', () => this.memory?.loadFor(kind, changes) ?? Promise.resolve());
+      await timer.timeAsync('load', () => memory.loadFor(kind, changes));
     }
     const result = this.resolveBatch(batch, kind, parsed);
-    if (this.memory) {
-      const watermark = this.memory.watermark;
+    if (memory) {
+      const watermark = memory.watermark;
       if (watermark !== undefined) result.journal.watermark = watermark;
-      timer.time('release', () => this.memory?.release());
+      timer.time('release', () => memory.release());
     }
     return result;
   }

@@ -4,6 +4,7 @@ import { compareVersions } from '../../lib/records/version.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { BookingDoc, Journal, QuoteDoc, RollupWrite, TombstoneDoc } from './documents.js';
 import type { Durability, Row, Table } from './reql.js';
+import { chunks } from './chunks.js';
 import { args, branch } from './reql.js';
 import { rollupIncrement } from './rollup-increment.js';
 import { RethinkdbTripReader } from './trip-reader.js';
@@ -51,15 +52,9 @@ interface WriteResult {
   first_error?: string;
 }
 
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** Runs `write` over the items in chunks, all chunks at once. */
 async function inChunks<T>(items: readonly T[], write: (part: T[]) => Promise<void>): Promise<void> {
-  await Promise.all(chunks(items).map(write));
+  await Promise.all(chunks(items, CHUNK).map(write));
 }
 
 /**
@@ -108,26 +103,24 @@ export class ProcessorStore {
   async loadPartition(
     partition: number,
   ): Promise<{ quotes: QuoteDoc[]; bookings: BookingDoc[]; tombstones: TombstoneDoc[] }> {
-    const load = async <T>(table: string): Promise<T[]> => {
-      const cursor = (await this.client.run(
-        this.table(table).getAll(partition, { index: 'partition' }),
-      )) as r.Cursor;
-      return (await cursor.toArray()) as T[];
-    };
     const [quotes, bookings, tombstones] = await Promise.all([
-      load<QuoteDoc>('quotes'),
-      load<BookingDoc>('bookings'),
-      load<TombstoneDoc>('tombstones'),
+      this.ofPartition<QuoteDoc>('quotes', partition),
+      this.ofPartition<BookingDoc>('bookings', partition),
+      this.loadTombstones(partition),
     ]);
     return { quotes, bookings, tombstones };
   }
 
   /** A partition's tombstones (they are few: one per delete younger than the retention). */
-  async loadTombstones(partition: number): Promise<TombstoneDoc[]> {
+  loadTombstones(partition: number): Promise<TombstoneDoc[]> {
+    return this.ofPartition<TombstoneDoc>('tombstones', partition);
+  }
+
+  private async ofPartition<T>(table: string, partition: number): Promise<T[]> {
     const cursor = (await this.client.run(
-      this.table('tombstones').getAll(partition, { index: 'partition' }),
+      this.table(table).getAll(partition, { index: 'partition' }),
     )) as r.Cursor;
-    return (await cursor.toArray()) as TombstoneDoc[];
+    return (await cursor.toArray()) as T[];
   }
 
   /** Whether any quote or booking of the partition is stored. */
@@ -142,7 +135,7 @@ export class ProcessorStore {
 
   async storedEventIds(ids: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (const part of chunks([...new Set(ids)])) {
+    for (const part of chunks([...new Set(ids)], CHUNK)) {
       if (part.length === 0) continue;
       const docs = (await this.client.run(
         this.table('events').getAll(args(part)).pluck('id').coerceTo('array'),
@@ -159,7 +152,7 @@ export class ProcessorStore {
    */
   async expireTombstones(ids: readonly string[], cutoff: string): Promise<void> {
     const table = this.table('tombstones');
-    for (const part of chunks(ids)) {
+    for (const part of chunks(ids, CHUNK)) {
       const replaces = part.map((id) =>
         table
           .get(id)

@@ -3,6 +3,7 @@ import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { PickupDay, RefKey, TripDocs, TripStoreReader } from '../pipeline/trip-store-reader.js';
 import type { BookingDoc, QuoteDoc } from './documents.js';
+import { chunks } from './chunks.js';
 import { args } from './reql.js';
 
 /** Keys or ranges per query: far below RethinkDB's 100,000-element arrays, small enough to overlap. */
@@ -16,12 +17,6 @@ interface Between {
 
 interface GetAll {
   getAll(...keys: unknown[]): r.Sequence;
-}
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
 }
 
 /**
@@ -51,10 +46,12 @@ export class RethinkdbTripReader implements TripStoreReader {
   ): Promise<TripDocs> {
     const [quotes, bookings] = await Promise.all([
       Promise.all(
-        chunks(quoteKeys).map((keys) => this.rows<QuoteDoc>(query(this.table('quotes'), keys), partition)),
+        chunks(quoteKeys, CHUNK).map((keys) =>
+          this.rows<QuoteDoc>(query(this.table('quotes'), keys), partition),
+        ),
       ),
       Promise.all(
-        chunks(bookingKeys).map((keys) =>
+        chunks(bookingKeys, CHUNK).map((keys) =>
           this.rows<BookingDoc>(query(this.table('bookings'), keys), partition),
         ),
       ),
