@@ -73,6 +73,24 @@ alive() { # <pidfile> <cmdline substring>
   [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$2"
 }
 ping_socket() { curl -sf --max-time 5 --unix-socket "$socket" http://d/_ping >/dev/null 2>&1; }
+# A process started from a directory that was deleted since (a CI clone, /tmp/fresh): the engine
+# then cannot start containers (conmon: "Failed to get working directory", compose: "write child:
+# broken pipe"). Such a process is stopped here and started again from /.
+stop_if_orphaned() {
+  local pid
+  [[ -s "$1" ]] || return 0
+  pid="$(<"$1")"
+  [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == *" (deleted)" ]] || return 0
+  say "restarting $2: the directory it was started from was deleted"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    [[ -e "/proc/$pid" ]] || break
+    sleep 0.1
+  done
+  rm -f "$1"
+}
+stop_if_orphaned "$state/service.pid" "podman system service"
+stop_if_orphaned "$state/healthcheck-driver.pid" "the health-check driver"
 
 if ! alive "$state/service.pid" "system service" || ! ping_socket; then
   if ping_socket; then
@@ -80,7 +98,7 @@ if ! alive "$state/service.pid" "system service" || ! ping_socket; then
   else
     say "starting podman system service on $socket"
     rm -f "$socket"
-    setsid nohup bash -c 'echo $$ >"$0"; exec podman system service --time=0 "unix://$1"' \
+    setsid nohup bash -c 'cd / && echo $$ >"$0" && exec podman system service --time=0 "unix://$1"' \
       "$state/service.pid" "$socket" >>"$state/service.log" 2>&1 </dev/null &
     for _ in $(seq 1 100); do
       ping_socket && break
@@ -93,7 +111,7 @@ fi
 # ------------------------------------------------------------------ health checks
 if ! alive "$state/healthcheck-driver.pid" "healthcheck-driver.mjs"; then
   say "starting the health-check driver"
-  setsid nohup bash -c 'echo $$ >"$0"; exec node "$1"' \
+  setsid nohup bash -c 'cd / && echo $$ >"$0" && exec node "$1"' \
     "$state/healthcheck-driver.pid" "$here/healthcheck-driver.mjs" >>"$state/healthcheck-driver.log" 2>&1 </dev/null &
   for _ in $(seq 1 50); do
     [[ -s "$state/healthcheck-driver.pid" ]] && break
