@@ -12,6 +12,8 @@ import { UserStore } from '../../dashboard/auth/user-store.js';
 import { DashboardServer, checkDashboardConfig } from '../../dashboard/dashboard-server.js';
 import { commandContext } from '../command-context.js';
 
+const REQUEST_WAIT_FOR_RETHINKDB_MS = 5_000;
+
 /** `quoteflow dashboard`: the analysts' web app and REST API. */
 export function registerDashboardCommand(program: Command): void {
   program
@@ -21,7 +23,9 @@ export function registerDashboardCommand(program: Command): void {
       const { config, logger } = await commandContext(command, 'dashboard', { logToStdout: true });
       checkDashboardConfig(config.dashboard);
       const shutdown = new Shutdown({ logger }).install();
-      const db = RethinkdbClient.fromConfig(config.rethinkdb, logger);
+      // A request waits at most this long for RethinkDB to come back, then gets 503 + Retry-After
+      // (dashboard/http/error-handler.ts) instead of hanging until the browser gives up.
+      const db = RethinkdbClient.fromConfig(config.rethinkdb, logger, REQUEST_WAIT_FOR_RETHINKDB_MS);
       shutdown.add('rethinkdb', () => db.close());
       const redis = createRedis(config.redis, logger);
       shutdown.add('redis', async () => {

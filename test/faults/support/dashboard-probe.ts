@@ -24,11 +24,6 @@ export class DashboardProbe {
     await this.loop;
   }
 
-  /** Answers that were not 200 (by status, or the error's name when none came). */
-  failures(): number {
-    return [...this.answers].filter(([status]) => status !== '200').reduce((sum, [, n]) => sum + n, 0);
-  }
-
   private async run(): Promise<void> {
     while (this.running) {
       const day = 86_400_000;
