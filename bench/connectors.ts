@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConnectorsService } from '../connectors/connectors-service.js';
-import { replicationNames } from '../connectors/log/pg-replication-setup.js';
+import { replicationNames } from '../lib/config/replication-identity.js';
 import { configSchema } from '../lib/config/schema.js';
 import { createKafka } from '../lib/kafka/kafka-client.js';
 import { ensureTopics } from '../lib/kafka/topics.js';

@@ -36,7 +36,7 @@ import r from 'rethinkdb';
 import type { Socket } from 'socket.io-client';
 import { io } from 'socket.io-client';
 import YAML from 'yaml';
-import { replicationNames } from '../connectors/log/pg-replication-setup.js';
+import { replicationNames } from '../lib/config/replication-identity.js';
 import type { LiveSnapshot } from '../dashboard/live/live-state.js';
 import { configSchema } from '../lib/config/schema.js';
 import { createKafka } from '../lib/kafka/kafka-client.js';

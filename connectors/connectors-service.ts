@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import { KafkaOffsetStore } from './offsets/offset-store.js';
 import { MysqlLogReader } from './log/mysql-log-reader.js';
 import { PgLogReader } from './log/pg-log-reader.js';
-import { replicationNames } from './log/pg-replication-setup.js';
+import { replicationNames } from '../lib/config/replication-identity.js';
 import { PollReader } from './poll/poll-reader.js';
 import type { SinkTopics } from './record-sink.js';
 import { RecordSink } from './record-sink.js';
@@ -53,7 +53,7 @@ export class ConnectorsService {
       const slotsInUse = new Set(
         sources
           .filter((source) => source.mode === 'log' && source.client === 'postgres')
-          .map((source) => replicationNames(source.name).slot),
+          .map((source) => replicationNames(source).slot),
       );
       const runners = sources.map((source) => {
         // The binlog's before images carry the old stations: no last key per id to keep.

@@ -32,10 +32,3 @@ export function parseBinlogPosition(text: string): BinlogPosition {
   }
   return { file: text.slice(0, colon), position };
 }
-
-/** A replication client id unlikely to clash with real replicas: derived from the source name. */
-export function binlogServerId(source: string): number {
-  let hash = 0;
-  for (const char of source) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return 0x40000000 + (hash % 0x3fffffff);
-}

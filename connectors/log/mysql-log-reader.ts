@@ -1,3 +1,4 @@
+import { binlogServerId } from '../../lib/config/replication-identity.js';
 import type { AnyBinlogEvent, BinlogEventByTypeName, BinlogEventTypeName } from '@vlasky/zongji';
 import ZongJi from '@vlasky/zongji';
 import type { Knex } from 'knex';
@@ -11,12 +12,7 @@ import type { RecordSink } from '../record-sink.js';
 import type { SourceReader } from '../source-runner.js';
 import type { SourceStatus } from '../source-status.js';
 import type { BinlogPosition } from './binlog-position.js';
-import {
-  binlogServerId,
-  binlogVersion,
-  formatBinlogPosition,
-  parseBinlogPosition,
-} from './binlog-position.js';
+import { binlogVersion, formatBinlogPosition, parseBinlogPosition } from './binlog-position.js';
 import type { LogOffset } from './log-offset.js';
 import { LOG_OFFSET_KEY, isLogOffset, streamingOffset } from './log-offset.js';
 import { snapshotThenStreamFrom } from './table-snapshot.js';
@@ -190,7 +186,7 @@ class BinlogStream {
       this.binlog = zongji.connection;
     });
     zongji.start({
-      serverId: binlogServerId(this.source.name),
+      serverId: binlogServerId(this.source),
       filename: start.file,
       position: start.position,
       includeEvents: ['rotate', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query'],

@@ -15,7 +15,8 @@ import { LOG_OFFSET_KEY, isLogOffset, streamingOffset } from './log-offset.js';
 import { lsnToBigInt, lsnVersion } from './lsn.js';
 import { PgoutputTextDatesPlugin } from './pg-text-dates-plugin.js';
 import { assertQueueInternals, libraryQueueEmpty } from './pg-replication-queue.js';
-import { ensurePublication, ensureSlot, replicationNames, straySlots } from './pg-replication-setup.js';
+import { replicationNames } from '../../lib/config/replication-identity.js';
+import { ensurePublication, ensureSlot, straySlots } from './pg-replication-setup.js';
 import { snapshotThenStreamFrom } from './table-snapshot.js';
 import { DeliveryChain, recordDelivery } from './delivery-chain.js';
 
@@ -44,7 +45,7 @@ export class PgLogReader implements SourceReader {
     private readonly slotsInUse: ReadonlySet<string> = new Set(),
   ) {
     this.tables = mappedTables(source);
-    this.names = replicationNames(source.name);
+    this.names = replicationNames(source);
   }
 
   /** Warns about slots nobody reads, which make the database keep WAL forever (best effort). */

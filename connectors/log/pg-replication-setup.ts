@@ -1,14 +1,5 @@
 import type { Knex } from 'knex';
 
-/** Slot and publication names of a source: `qf_<source>` with `-` made `_`. */
-export function replicationNames(
-  source: string,
-  slotOverride?: string,
-): { slot: string; publication: string } {
-  const base = `qf_${source.replace(/-/g, '_')}`;
-  return { slot: slotOverride ?? base, publication: base };
-}
-
 function splitName(table: string): { schema: string | null; name: string } {
   const dot = table.indexOf('.');
   return dot < 0

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { binlogServerId, replicationNames } from './replication-identity.js';
 import { workerSchema } from './worker-schema.js';
 
 /**
@@ -203,6 +204,21 @@ export const sourceSchema = z
     pollIntervalMs: z.int().min(50).default(1000),
     /** Rows per query (poll mode, log-mode snapshot) and at most per Kafka batch. */
     batchSize: z.int().min(1).max(100_000).default(1000),
+    /**
+     * Log mode, PostgreSQL: the replication slot and publication (default `qf_<name>`). Another
+     * appliance reading the same database (staging beside production) needs its own.
+     */
+    slotName: z
+      .string()
+      .regex(/^[a-z0-9_]{1,63}$/, {
+        message: 'must be 1 to 63 lower-case letters, digits or _ (a slot name)',
+      })
+      .optional(),
+    /**
+     * Log mode, MySQL/MariaDB: the replica server id (default derived from the name). It must be
+     * unique among everything replicating from that server, other appliances included.
+     */
+    serverId: z.int().min(1).max(4_294_967_295).optional(),
     /** Log mode: how often the replication position is confirmed on a quiet database (WAL can be freed). */
     heartbeatIntervalMs: z.int().min(100).default(10_000),
     /**
@@ -220,6 +236,12 @@ export const sourceSchema = z
       }),
   })
   .superRefine((source, ctx) => {
+    if (source.slotName !== undefined && source.client !== 'postgres') {
+      ctx.addIssue({ code: 'custom', path: ['slotName'], message: 'only for client: postgres' });
+    }
+    if (source.serverId !== undefined && source.client !== 'mysql') {
+      ctx.addIssue({ code: 'custom', path: ['serverId'], message: 'only for client: mysql' });
+    }
     // Poll mode finds changed rows through a last-modified column; without one it would miss updates.
     if (source.mode !== 'poll') return;
     for (const kind of ['quotes', 'bookings'] as const) {
@@ -442,6 +464,38 @@ export const collectorSchema = z
   })
   .prefault({});
 
+/**
+ * Two log-mode sources of one config on one database server must not share a Postgres slot or a
+ * MySQL replica server id: each would take the other's changes (slot) or be disconnected whenever
+ * the other connects (server id). Hosts are compared as written (`localhost` and `127.0.0.1` are
+ * not recognised as one).
+ */
+function refuseSharedReplicationNames(sources: readonly SourceConfig[], ctx: z.RefinementCtx): void {
+  const taken = new Map<string, number>();
+  sources.forEach((source, index) => {
+    if (!source.enabled || source.mode !== 'log') return;
+    const { host, port, database } = source.connection;
+    const [key, field, what] =
+      source.client === 'postgres'
+        ? ([
+            `pg ${host}:${port ?? 5432}/${database} ${replicationNames(source).slot}`,
+            'slotName',
+            'slot',
+          ] as const)
+        : ([`mysql ${host}:${port ?? 3306} ${binlogServerId(source)}`, 'serverId', 'server id'] as const);
+    const other = taken.get(key);
+    if (other === undefined) {
+      taken.set(key, index);
+      return;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      path: [index, field],
+      message: `the same replication ${what} as sources[${other}] on the same server; give one its own ${field}`,
+    });
+  });
+}
+
 export const configSchema = z
   .strictObject({
     kafka: kafkaSchema,
@@ -464,6 +518,7 @@ export const configSchema = z
           }
           seen.add(source.name);
         });
+        refuseSharedReplicationNames(sources, ctx);
       }),
     collector: collectorSchema,
     worker: workerSchema,

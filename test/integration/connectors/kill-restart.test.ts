@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import YAML from 'yaml';
-import { replicationNames } from '../../../connectors/log/pg-replication-setup.js';
+import { replicationNames } from '../../../lib/config/replication-identity.js';
 import { toUtcIso } from '../../../connectors/mapping/local-time.js';
 import { repoRoot, services, uniqueName } from '../../support/services.js';
 import { KafkaHarness, quotesSource } from './harness.js';

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import type { Knex } from 'knex';
 import { ConnectorsService } from '../../../connectors/connectors-service.js';
 import { lsnToBigInt } from '../../../connectors/log/lsn.js';
-import { replicationNames } from '../../../connectors/log/pg-replication-setup.js';
+import { replicationNames } from '../../../lib/config/replication-identity.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import { uniqueName } from '../../support/services.js';
 import { KafkaHarness, quotesSource } from './harness.js';

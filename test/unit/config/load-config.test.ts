@@ -118,6 +118,65 @@ describe('parseConfig', () => {
       });
       expect(issuesOf(text)).to.deep.equal(['sources[1].name: duplicate source name']);
     });
+
+    describe('when two log-mode sources read one database server', () => {
+      type Source = Record<string, unknown> & { connection: Record<string, unknown> };
+      const logSources = (edit: (a: Source, b: Source) => void) =>
+        exampleWith((doc) => {
+          const [a, b] = doc.sources as Source[];
+          for (const source of [a!, b!]) Object.assign(source, { enabled: true, mode: 'log' });
+          b!.client = a!.client;
+          b!.connection = { ...a!.connection };
+          edit(a!, b!);
+        });
+
+      it('should refuse one Postgres slot for both, naming the field', () => {
+        const text = logSources((a, b) => {
+          a.client = b.client = 'postgres';
+          a.slotName = b.slotName = 'qf_shared';
+        });
+        expect(issuesOf(text)).to.deep.equal([
+          'sources[1].slotName: the same replication slot as sources[0] on the same server; give one its own slotName',
+        ]);
+      });
+
+      it('should accept their default slots (named after each source) and slots on other databases', () => {
+        expect(issuesOf(logSources((a, b) => (a.client = b.client = 'postgres')))).to.deep.equal([]);
+        const text = logSources((a, b) => {
+          a.client = b.client = 'postgres';
+          a.slotName = b.slotName = 'qf_shared';
+          b.connection.database = 'other';
+        });
+        expect(issuesOf(text)).to.deep.equal([]);
+      });
+
+      it('should refuse one MySQL replica server id for both', () => {
+        const text = logSources((a, b) => {
+          a.client = b.client = 'mysql';
+          a.serverId = b.serverId = 4242;
+        });
+        expect(issuesOf(text)).to.deep.equal([
+          'sources[1].serverId: the same replication server id as sources[0] on the same server; give one its own serverId',
+        ]);
+      });
+
+      it('should refuse a slot name Postgres would not take, and a key of the other client', () => {
+        const text = logSources((a, b) => {
+          a.client = b.client = 'postgres';
+          a.slotName = 'Qf-Staging';
+        });
+        expect(issuesOf(text)).to.deep.equal([
+          'sources[0].slotName: must be 1 to 63 lower-case letters, digits or _ (a slot name)',
+        ]);
+        const other = logSources((a, b) => {
+          a.client = b.client = 'mysql';
+          a.slotName = 'qf_staging';
+        });
+        expect(issuesOf(other)).to.deep.equal([
+          'sources[0].slotName: only for client: mysql'.replace('mysql', 'postgres'),
+        ]);
+      });
+    });
   });
 
   describe('when a value is a secret', () => {

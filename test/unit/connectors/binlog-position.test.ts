@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import {
-  binlogServerId,
   binlogVersion,
   formatBinlogPosition,
   parseBinlogPosition,
 } from '../../../connectors/log/binlog-position.js';
+import { binlogServerId } from '../../../lib/config/replication-identity.js';
 
 describe('binlog position', () => {
   describe('when made a version', () => {
