@@ -104,6 +104,33 @@ describe('connectors in log mode on postgres (logical replication, real database
     });
   });
 
+  describe('when the source names its own slot (a second appliance on the same database)', () => {
+    it('should replicate through that slot and publication, leaving the default name free', async () => {
+      const slotName = uniqueName('qf_staging').toLowerCase();
+      try {
+        await db(table).insert(quoteRow(1, romeTime()));
+        await start({ slotName });
+        await harness.waitFor('the snapshot', () => harness.on('quotes').length >= 1);
+        await db(table).insert(quoteRow(2, romeTime()));
+        await harness.waitFor('the streamed insert', () => harness.on('quotes').length >= 2);
+        const slots = await db.raw<{ rows: { slot_name: string }[] }>(
+          'select slot_name from pg_replication_slots where slot_name in (?, ?)',
+          [slotName, replicationNames(source).slot],
+        );
+        expect(slots.rows.map((row) => row.slot_name)).to.deep.equal([slotName]);
+        const publications = await db.raw<{ rows: unknown[] }>(
+          'select 1 from pg_publication where pubname = ?',
+          [slotName],
+        );
+        expect(publications.rows).to.have.length(1);
+      } finally {
+        await service?.stop();
+        service = undefined;
+        await dropReplication(db, replicationNames({ name: source, slotName }));
+      }
+    });
+  });
+
   describe('when the connector is stopped while changes keep coming, and started again', () => {
     it('should deliver every change (id, version), resuming from the confirmed LSN', async () => {
       const { atStop, updates, distinct } = await restartWhileUpdating(db, table, harness, {
