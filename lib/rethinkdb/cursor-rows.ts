@@ -1,4 +1,5 @@
 import type r from 'rethinkdb';
+import { classifyRethinkdbError } from './rethinkdb-errors.js';
 
 /**
  * A RethinkDB cursor as an async iterable, read one batch at a time. The driver marks the end
@@ -17,7 +18,8 @@ export async function* cursorRows<T>(cursor: r.Cursor): AsyncIterable<T> {
           error.message === 'No more rows in the cursor.'
         )
           return;
-        throw error;
+        // Past the end, a driver error while reading is the connection going away.
+        throw classifyRethinkdbError(error, false);
       }
       yield row;
     }

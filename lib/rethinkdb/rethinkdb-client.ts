@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import r from 'rethinkdb';
 import type { RethinkdbConfig } from '../config/schema.js';
 import { QuoteflowError, errorMessage } from '../errors.js';
+import { classifyRethinkdbError } from './rethinkdb-errors.js';
 import { retry } from '../retry.js';
 import type { RethinkdbAddress } from './rethinkdb-url.js';
 import { parseRethinkdbUrl } from './rethinkdb-url.js';
@@ -64,13 +65,7 @@ export class RethinkdbClient extends EventEmitter {
     try {
       return await query.run(connection);
     } catch (error) {
-      if (error instanceof Error && error.name === 'ReqlDriverError' && !connection.open) {
-        throw new QuoteflowError('RETHINKDB_UNAVAILABLE', `RethinkDB connection lost: ${error.message}`, {
-          retriable: true,
-          cause: error,
-        });
-      }
-      throw error;
+      throw classifyRethinkdbError(error, connection.open);
     }
   }
 
