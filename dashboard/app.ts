@@ -23,6 +23,7 @@ import { recordsRoutes } from './http/records-routes.js';
 import type { DlqMirror } from './pipeline/dlq-mirror.js';
 import type { HighWatermarks } from '../lib/pipeline/processor-lag.js';
 import { homePage } from './pages/home-page.js';
+import { FAVICON_SVG } from './pages/favicon.js';
 import { STYLESHEET } from './pages/styles.js';
 
 export interface DashboardAppOptions {
@@ -81,6 +82,10 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.get('/static/quoteflow.css', (_req, res) => {
     res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
   });
+  for (const path of ['/favicon.ico', '/static/favicon.svg'])
+    app.get(path, (_req, res) => {
+      res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').send(FAVICON_SVG);
+    });
   // The browser app, built by `npm run build:web` (esbuild) into dist/public.
   app.use('/static', express.static(join(packageInfo().root, 'dist/public'), { index: false, maxAge: '1h' }));
   app.use(
@@ -101,7 +106,7 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
-  app.use('/api/v1', apiRoutes(users));
+  app.use('/api/v1', apiRoutes(users, { zone: options.zone }));
   app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone, rules: options.rules }));
   app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
   app.use(

@@ -82,7 +82,7 @@ export const OPENAPI_DOCUMENT = {
     '/openapi.json': { get: { summary: 'this document', responses: { 200: json('OpenAPI document') } } },
     '/me': {
       get: {
-        summary: 'the current user, and the CSRF token of a browser session',
+        summary: 'the current user, the KPI time zone (`zone`), and the CSRF token of a browser session',
         responses: { 200: json('user'), 401: error },
       },
     },
@@ -117,7 +117,7 @@ export const OPENAPI_DOCUMENT = {
             schema: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
           },
         ],
-        responses: { 200: json('{ items, offset, limit, nextOffset, capped }'), 400: error },
+        responses: { 200: json('{ items, offset, limit, total, nextOffset, capped }'), 400: error },
       },
     },
     '/export/{kind}': {
