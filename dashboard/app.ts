@@ -21,6 +21,7 @@ import { loginRoutes } from './http/login-routes.js';
 import { pipelineRoutes } from './http/pipeline-routes.js';
 import { recordsRoutes } from './http/records-routes.js';
 import type { DlqMirror } from './pipeline/dlq-mirror.js';
+import type { PipelineHistory } from './pipeline/pipeline-history.js';
 import type { HighWatermarks } from '../lib/pipeline/processor-lag.js';
 import { homePage } from './pages/home-page.js';
 import { FAVICON_SVG } from './pages/favicon.js';
@@ -41,6 +42,8 @@ export interface DashboardAppOptions {
   dlq?: DlqMirror | undefined;
   /** Kafka's end offsets, to show each processor partition's lag; absent: no lag column. */
   highWatermarks?: HighWatermarks | undefined;
+  /** Samples pipeline lag and rate for the health cards' charts (DashboardServer runs one). */
+  pipelineHistory?: PipelineHistory | undefined;
   /** The session middleware (createSessionMiddleware), shared with the Socket.IO handshake. */
   session: RequestHandler;
 }
@@ -111,7 +114,13 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
   app.use(
     '/api/v1',
-    pipelineRoutes({ db: options.db, dlq: options.dlq, highWatermarks: options.highWatermarks, logger }),
+    pipelineRoutes({
+      db: options.db,
+      dlq: options.dlq,
+      highWatermarks: options.highWatermarks,
+      logger,
+      history: options.pipelineHistory,
+    }),
   );
   app.use('/api/v1', alertsRoutes({ alerts: new AlertStore(options.db) }));
   app.use((_req, res) => {

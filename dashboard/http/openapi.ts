@@ -174,6 +174,13 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: json('{ components }') },
       },
     },
+    '/pipeline/health': {
+      get: {
+        summary:
+          'one card per connector source, processor partition group, collector and worker: state, lag, rate (0 when idle), last error, the last hour of lag and rate; and counts of qf.dlq by reason (`dlq: null` where the dashboard reads no Kafka)',
+        responses: { 200: json('{ cards, dlq }') },
+      },
+    },
     '/dlq': {
       get: {
         summary: 'the newest records of qf.dlq with their reasons, newest first',
