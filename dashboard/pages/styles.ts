@@ -31,12 +31,13 @@ fieldset legend { font-size: 0.8rem; color: var(--muted); padding: 0; margin-rig
 .segmented button { border-radius: 0; background: #fff; color: #1d2330; }
 .segmented button[aria-pressed=true] { background: var(--accent); color: #fff; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 0.8rem; margin: 1rem 0; }
-.tile { background: #fff; border-radius: 8px; padding: 0.8rem; box-shadow: 0 1px 3px #0002; display: grid; gap: 0.25rem; align-content: start; }
+.tile { min-width: 0; background: #fff; border-radius: 8px; padding: 0.8rem; box-shadow: 0 1px 3px #0002; display: grid; gap: 0.25rem; align-content: start; }
 .tile > span { font-size: 0.8rem; color: var(--muted); }
 .tile strong { font-size: 1.5rem; font-variant-numeric: tabular-nums; }
 .tile .compare { font-size: 0.75rem; color: var(--muted); display: grid; gap: 0.1rem; }
 .tile .up { color: #006e4f; } .tile .down { color: #b00020; }
-.tile .spark { position: relative; height: 2.4rem; }
+.spark { position: relative; height: 2.4rem; width: 100%; overflow: hidden; }
+.card .spark { height: 4rem; }
 .chart { position: relative; height: 18rem; background: #fff; border-radius: 8px; padding: 0.5rem; margin-bottom: 1rem; }
 .table-wrap { overflow: auto; max-height: 70vh; max-width: 100%; background: #fff; border-radius: 6px; box-shadow: 0 1px 3px #0001; }
 table { border-collapse: collapse; background: #fff; width: 100%; font-size: 0.85rem; }
@@ -60,7 +61,6 @@ td.wrap { white-space: normal; min-width: 16rem; }
 .card dl { display: grid; grid-template-columns: auto 1fr; gap: 0.15rem 0.8rem; margin: 0; font-size: 0.85rem; }
 .card dt { color: var(--muted); }
 .card dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
-.card .spark { position: relative; height: 4rem; }
 .badge { font-size: 0.75rem; font-weight: 600; padding: 0.1rem 0.45rem; border-radius: 999px; background: #e4e7ee; }
 details pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.75rem; background: #f5f6f8; padding: 0.4rem; margin: 0.3rem 0 0; }
 tr.alert-firing td:first-child { color: #b00020; font-weight: 700; }

@@ -55,3 +55,16 @@ export function sparkline(
     },
   });
 }
+
+/** New values for a sparkline made by sparkline() (the comparison line too, when it has one). */
+export function updateSparkline(
+  chart: Chart<'line', (number | null)[], string>,
+  values: (number | null)[],
+  extra?: (number | null)[],
+): void {
+  chart.data.labels = values.map((_, index) => String(index));
+  const [main, second] = chart.data.datasets;
+  if (main) main.data = values;
+  if (second && extra) second.data = extra;
+  chart.update();
+}

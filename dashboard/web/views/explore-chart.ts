@@ -57,7 +57,7 @@ export function exploreChart(
         ...seriesStyle(s.colour),
         borderWidth: kind === 'lines' ? 2 : 0,
         pointRadius: labels.length > 60 ? 0 : 2,
-        tension: 0.2,
+        cubicInterpolationMode: 'monotone',
       })),
     },
     options: {
