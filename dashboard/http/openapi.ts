@@ -174,6 +174,14 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: json('{ components }') },
       },
     },
+    '/demands': {
+      get: {
+        summary:
+          'the demands of a period by their first quote, with filters (source, station, carGroup, channel, converted=yes|no, minSize, maxSize) and a search `q` by customer email, phone, name or broker reference, normalised as the resolution rules normalise; `total` counts them all, `partial` says a search stopped early (narrow the period)',
+        parameters: [...filterParameters],
+        responses: { 200: json('{ items, offset, limit, total, nextOffset, partial, search }'), 400: error },
+      },
+    },
     '/pipeline/health': {
       get: {
         summary:
