@@ -3,18 +3,20 @@ import { clear, el } from './dom.js';
 import { setZone } from './format.js';
 import { alertsView } from './views/alerts-view.js';
 import { demandView } from './views/demand-view.js';
+import { demandsView } from './views/demands-view.js';
 import { exploreView } from './views/explore-view.js';
 import { liveView } from './views/live-view.js';
 import { pipelineView } from './views/pipeline-view.js';
 import { recordsView } from './views/records-view.js';
 
-/** The browser app: hash routes (#/live, #/explore, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts). */
+/** The browser app: hash routes (#/live, #/explore, #/demands, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts). */
 const root = document.getElementById('app');
 let cleanup: () => void = () => undefined;
 
 const NAV: [string, string][] = [
   ['live', 'Live'],
   ['explore', 'Explore'],
+  ['demands', 'Demands'],
   ['pipeline', 'Pipeline'],
   ['alerts', 'Alerts'],
 ];
@@ -35,6 +37,9 @@ function route(): void {
       break;
     case 'records':
       cleanup = recordsView(root, argument, params);
+      break;
+    case 'demands':
+      cleanup = demandsView(root, params);
       break;
     case 'demand':
       cleanup = demandView(root, decodeURIComponent(argument));
