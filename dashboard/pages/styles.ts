@@ -71,5 +71,7 @@ tr.alert-resolved td:first-child { color: #1b7f3b; }
   form.filters input:not([type=checkbox]) { width: 100%; }
   form.filters label { flex: 1 1 9rem; }
   .chart { height: 14rem; }
+  .tiles { grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: 0.5rem; }
+  .tile strong { font-size: 1.25rem; }
 }
 `;

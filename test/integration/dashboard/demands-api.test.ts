@@ -63,9 +63,7 @@ describe('GET /api/v1/demands (real ReQL server)', function () {
     const expected = fixture.clusters.filter(
       (c) =>
         c.converted === false &&
-        String((fixture.quotes.find((q) => q.id === c.id)?.customer as { name: string }).name).includes(
-          'Ricci',
-        ),
+        (fixture.quotes.find((q) => q.id === c.id)?.customer as { name: string }).name.includes('Ricci'),
     );
     expect(byName.json?.total).to.equal(expected.length);
     const byRef = await get(`q=q${fixture.convertedDemandId.split(':')[1]?.replace('-', '') ?? ''}`);
