@@ -68,7 +68,7 @@ tr.alert-resolved td:first-child { color: #1b7f3b; }
 @media (max-width: 640px) {
   main { padding: 0.8rem; }
   header.bar, nav { padding-left: 0.8rem; padding-right: 0.8rem; }
-  form.filters input:not([type=checkbox]) { width: 100%; }
+  form.filters input:not([type=checkbox]):not([type=date]), form.filters input[type=date] { width: 100%; }
   form.filters label { flex: 1 1 9rem; }
   .chart { height: 14rem; }
   .tiles { grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: 0.5rem; }
