@@ -141,9 +141,11 @@ function figures(label: string, window: Window, byHour: Map<string, RollupDoc[]>
   // A "today" window starts at local midnight, which in some zones is not on the hour: from the hour holding it.
   const first = Math.floor(Date.parse(window.from) / HOUR_MS) * HOUR_MS;
   for (let start = first; start < Date.parse(window.to); start += HOUR_MS) {
-    const docs = byHour.get(new Date(start).toISOString()) ?? [];
-    sumCounts(docs, all);
-    hours.push({ start: new Date(start).toISOString(), totals: kpiTotals(sumCounts(docs)) });
+    const iso = new Date(start).toISOString();
+    // Each document is summed once, into its hour; the window adds up the hours.
+    const counts = sumCounts(byHour.get(iso) ?? []);
+    for (const [metric, value] of Object.entries(counts)) all[metric] = (all[metric] ?? 0) + value;
+    hours.push({ start: iso, totals: kpiTotals(counts) });
   }
   return { label, from: window.from, to: window.to, totals: kpiTotals(all), hours };
 }
