@@ -13,6 +13,7 @@ import { el, formValues } from '../dom.js';
 import { formatClock, formatCount, formatTime, kpiZone } from '../format.js';
 import { seriesStyle } from '../palette.js';
 import { sparkline, updateSparkline } from '../sparkline.js';
+import { emptyState } from '../states.js';
 import type { Tile, Totals } from './live-tiles.js';
 import { comparisonText, TILES } from './live-tiles.js';
 
@@ -69,6 +70,7 @@ export function liveView(root: HTMLElement, params: URLSearchParams): () => void
   );
   const status = el('p', { class: 'status', 'data-testid': 'live-status', role: 'status' }, 'connecting…');
   const range = el('p', { class: 'muted', 'data-testid': 'live-range' });
+  const quiet = el('div', { 'data-testid': 'live-empty' });
   const tiles = el('section', { class: 'tiles', 'aria-label': 'KPIs of the period' });
   const tileParts = new Map<
     string,
@@ -104,6 +106,7 @@ export function liveView(root: HTMLElement, params: URLSearchParams): () => void
     form,
     status,
     range,
+    quiet,
     tiles,
     el('h3', {}, 'Per minute, last hours'),
     el('div', { class: 'chart' }, canvas),
@@ -172,6 +175,17 @@ export function liveView(root: HTMLElement, params: URLSearchParams): () => void
   socket.on('kpis', (snapshot: Snapshot) => {
     if (snapshot.period.name !== period) return;
     status.textContent = `updated ${formatClock(snapshot.generatedAt)} (${kpiZone()})`;
+    const { quotes, bookings } = snapshot.period.totals;
+    quiet.replaceChildren(
+      quotes === 0 && bookings === 0
+        ? emptyState(
+            `No quotes or bookings ${period === 'today' ? 'yet today' : 'in this period'}${Object.keys(current).length > 0 ? ' with these filters' : ''}.`,
+            period === '7d'
+              ? 'Check the Pipeline view: a source may not be delivering. Past periods are in Explore.'
+              : 'Try the last 7 days, or check the Pipeline view: a source may not be delivering.',
+          )
+        : '',
+    );
     range.textContent = `${formatTime(snapshot.period.from)} – ${formatTime(snapshot.generatedAt)}; compared with ${snapshot.comparisons
       .map((c) => `${c.label} (${formatTime(c.from)} – ${formatTime(c.to)})`)
       .join(' and ')}, to the hour.`;
