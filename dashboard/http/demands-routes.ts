@@ -11,6 +11,7 @@ import { matchesSearch, parseDemandSearch } from '../queries/demand-search.js';
 import type { RecordFilter } from '../queries/record-filter.js';
 import { parseRecordFilter } from '../queries/record-filter.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
+import { TOTAL_CAP } from './records-routes.js';
 import { recordsInPeriod } from '../queries/records-query.js';
 
 /** A search reads the quotes of the period: at most this many, then it says the result is partial. */
@@ -95,7 +96,10 @@ export function demandsRoutes({ db, zone, rules }: DemandsRoutesOptions): Router
       if (only.minSize !== undefined) clusters = clusters.filter(r.row('size').ge(only.minSize));
       if (only.maxSize !== undefined) clusters = clusters.filter(r.row('size').le(only.maxSize));
       [page, total] = (await db.run(
-        r.expr([clusters.skip(filter.offset).limit(filter.limit).coerceTo('array'), clusters.count()]),
+        r.expr([
+          clusters.skip(filter.offset).limit(filter.limit).coerceTo('array'),
+          clusters.limit(TOTAL_CAP + 1).count(),
+        ]),
       )) as [ClusterDoc[], number];
     } else {
       const ids = new Set<string>();
@@ -171,7 +175,9 @@ export function demandsRoutes({ db, zone, rules }: DemandsRoutesOptions): Router
       })),
       offset: filter.offset,
       limit: filter.limit,
-      total,
+      // Counted up to a cap, as records pages are.
+      total: Math.min(total, TOTAL_CAP),
+      totalCapped: total > TOTAL_CAP,
       nextOffset: filter.offset + page.length < total ? filter.offset + filter.limit : null,
       // A search that stopped early (too many quotes read, or too many demands found): narrow it.
       partial,

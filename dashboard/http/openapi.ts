@@ -117,7 +117,10 @@ export const OPENAPI_DOCUMENT = {
             schema: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
           },
         ],
-        responses: { 200: json('{ items, offset, limit, total, nextOffset, capped }'), 400: error },
+        responses: {
+          200: json('{ items, offset, limit, total, totalCapped, nextOffset, capped }'),
+          400: error,
+        },
       },
     },
     '/export/{kind}': {

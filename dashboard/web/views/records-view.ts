@@ -105,6 +105,7 @@ export function recordsView(root: HTMLElement, kind: string, params: URLSearchPa
       const page = await getJson<{
         items: Doc[];
         total: number;
+        totalCapped?: boolean;
         nextOffset: number | null;
         capped?: boolean;
       }>(`/api/v1/records/${kind}?${query({ ...base, offset: String(offset), limit: String(PAGE) })}`);
@@ -133,7 +134,7 @@ export function recordsView(root: HTMLElement, kind: string, params: URLSearchPa
           { 'data-testid': 'pager-text' },
           page.total === 0
             ? 'no records'
-            : `${formatCount(offset + 1)}–${formatCount(offset + page.items.length)} of ${formatCount(page.total)}`,
+            : `${formatCount(offset + 1)}–${formatCount(offset + page.items.length)} of ${formatCount(page.total)}${page.totalCapped === true ? '+' : ''}`,
         ),
         next,
         // Pages end at offset 10,000 (the server skips rows to reach a page).

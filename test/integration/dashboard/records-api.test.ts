@@ -91,6 +91,7 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
       expect(first.json?.nextOffset).to.equal(4);
       // The whole filtered period, not the page: what the pager shows as "1–4 of 7".
       expect(first.json?.total).to.equal(7);
+      expect(first.json?.totalCapped).to.equal(false);
       const second = await viewer.request(
         'GET',
         `/api/v1/records/quotes?${period}&station=BGY&limit=4&offset=4`,
