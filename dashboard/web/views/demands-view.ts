@@ -1,6 +1,7 @@
 import { getJson, query } from '../api.js';
 import { el, formValues } from '../dom.js';
 import { formatCount, formatDuration, formatTime, kpiZone, localDate } from '../format.js';
+import { pagerControls } from '../pager.js';
 import { errorText, loadingState } from '../states.js';
 import { dataTable } from '../table.js';
 
@@ -22,6 +23,7 @@ interface Demand {
 interface DemandPage {
   items: Demand[];
   total: number;
+  totalCapped?: boolean;
   nextOffset: number | null;
   partial: boolean;
   search: string | null;
@@ -153,22 +155,12 @@ export function demandsView(root: HTMLElement, params: URLSearchParams): () => v
         ],
       }),
     );
-    const previous = el('button', { type: 'button', class: 'secondary' }, 'Previous');
-    previous.disabled = offset === 0;
-    previous.addEventListener('click', () => void load(Math.max(0, offset - PAGE)));
-    const next = el('button', { type: 'button', class: 'secondary' }, 'Next');
-    next.disabled = page.nextOffset === null;
-    next.addEventListener('click', () => void load(page.nextOffset ?? offset));
     pager.replaceChildren(
-      previous,
-      el(
-        'span',
-        { 'data-testid': 'pager-text' },
-        page.total === 0
-          ? 'no demands'
-          : `${formatCount(offset + 1)}–${formatCount(offset + page.items.length)} of ${formatCount(page.total)}`,
+      ...pagerControls(
+        { ...page, offset, shown: page.items.length, size: PAGE },
+        'demands',
+        (to) => void load(to),
       ),
-      next,
     );
   };
 

@@ -1,7 +1,8 @@
 import { getJson, query } from '../api.js';
 import { el } from '../dom.js';
 import { fieldText } from '../field-text.js';
-import { formatCount, formatMoney, formatTime, kpiZone } from '../format.js';
+import { formatMoney, formatTime, kpiZone } from '../format.js';
+import { pagerControls } from '../pager.js';
 import { errorText, loadingState } from '../states.js';
 import type { Column } from '../table.js';
 import { dataTable } from '../table.js';
@@ -121,22 +122,12 @@ export function recordsView(root: HTMLElement, kind: string, params: URLSearchPa
           },
         }),
       );
-      const previous = el('button', { type: 'button', class: 'secondary' }, 'Previous');
-      previous.disabled = offset === 0;
-      previous.addEventListener('click', () => void load(Math.max(0, offset - PAGE)));
-      const next = el('button', { type: 'button', class: 'secondary' }, 'Next');
-      next.disabled = page.nextOffset === null;
-      next.addEventListener('click', () => void load(page.nextOffset ?? offset));
       pager.replaceChildren(
-        previous,
-        el(
-          'span',
-          { 'data-testid': 'pager-text' },
-          page.total === 0
-            ? 'no records'
-            : `${formatCount(offset + 1)}–${formatCount(offset + page.items.length)} of ${formatCount(page.total)}${page.totalCapped === true ? '+' : ''}`,
+        ...pagerControls(
+          { ...page, offset, shown: page.items.length, size: PAGE },
+          'records',
+          (to) => void load(to),
         ),
-        next,
         // Pages end at offset 10,000 (the server skips rows to reach a page).
         page.capped === true
           ? el('span', { class: 'muted' }, 'more records: narrow the period or export it')
