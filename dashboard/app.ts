@@ -15,14 +15,17 @@ import { alertsRoutes } from './http/alerts-routes.js';
 import { apiRoutes } from './http/api-routes.js';
 import { authenticate } from './http/authenticate.js';
 import { csrfProtection, csrfTokenFor } from './http/csrf.js';
+import { demandsRoutes } from './http/demands-routes.js';
 import { errorHandler } from './http/error-handler.js';
 import { kpiRoutes } from './http/kpi-routes.js';
 import { loginRoutes } from './http/login-routes.js';
 import { pipelineRoutes } from './http/pipeline-routes.js';
 import { recordsRoutes } from './http/records-routes.js';
 import type { DlqMirror } from './pipeline/dlq-mirror.js';
+import type { PipelineHistory } from './pipeline/pipeline-history.js';
 import type { HighWatermarks } from '../lib/pipeline/processor-lag.js';
 import { homePage } from './pages/home-page.js';
+import { FAVICON_SVG } from './pages/favicon.js';
 import { STYLESHEET } from './pages/styles.js';
 
 export interface DashboardAppOptions {
@@ -40,6 +43,8 @@ export interface DashboardAppOptions {
   dlq?: DlqMirror | undefined;
   /** Kafka's end offsets, to show each processor partition's lag; absent: no lag column. */
   highWatermarks?: HighWatermarks | undefined;
+  /** Samples pipeline lag and rate for the health cards' charts (DashboardServer runs one). */
+  pipelineHistory?: PipelineHistory | undefined;
   /** The session middleware (createSessionMiddleware), shared with the Socket.IO handshake. */
   session: RequestHandler;
 }
@@ -81,6 +86,10 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.get('/static/quoteflow.css', (_req, res) => {
     res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
   });
+  for (const path of ['/favicon.ico', '/static/favicon.svg'])
+    app.get(path, (_req, res) => {
+      res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').send(FAVICON_SVG);
+    });
   // The browser app, built by `npm run build:web` (esbuild) into dist/public.
   app.use('/static', express.static(join(packageInfo().root, 'dist/public'), { index: false, maxAge: '1h' }));
   app.use(
@@ -101,12 +110,19 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
-  app.use('/api/v1', apiRoutes(users));
+  app.use('/api/v1', apiRoutes(users, { zone: options.zone }));
   app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone, rules: options.rules }));
+  app.use('/api/v1', demandsRoutes({ db: options.db, zone: options.zone, rules: options.rules }));
   app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
   app.use(
     '/api/v1',
-    pipelineRoutes({ db: options.db, dlq: options.dlq, highWatermarks: options.highWatermarks, logger }),
+    pipelineRoutes({
+      db: options.db,
+      dlq: options.dlq,
+      highWatermarks: options.highWatermarks,
+      logger,
+      history: options.pipelineHistory,
+    }),
   );
   app.use('/api/v1', alertsRoutes({ alerts: new AlertStore(options.db) }));
   app.use((_req, res) => {

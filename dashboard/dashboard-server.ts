@@ -6,7 +6,9 @@ import { QuoteflowError } from '../lib/errors.js';
 import type { DashboardAppOptions } from './app.js';
 import { createDashboardApp } from './app.js';
 import { createSessionMiddleware } from './http/session-middleware.js';
+import { pipelineReader } from './http/pipeline-routes.js';
 import { LiveKpis } from './live/live-kpis.js';
+import { PipelineHistory } from './pipeline/pipeline-history.js';
 import { socketAuth } from './live/socket-auth.js';
 
 /** What the app needs, less the session middleware, which the server makes and shares with Socket.IO. */
@@ -33,6 +35,7 @@ export class DashboardServer {
   private server: Server | undefined;
   private io: SocketServer | undefined;
   private live: LiveKpis | undefined;
+  private history: PipelineHistory | undefined;
 
   constructor(private readonly options: DashboardServerOptions) {
     checkDashboardConfig(options.config);
@@ -42,7 +45,16 @@ export class DashboardServer {
   async listen(): Promise<number> {
     const { config, users, logger } = this.options;
     const session = createSessionMiddleware(config, this.options.redis);
-    const server = createServer(createDashboardApp({ ...this.options, session }));
+    // The health cards' charts: lag and rate of the last hour, sampled every 10 s by this process.
+    const history = new PipelineHistory({
+      read: pipelineReader(this.options),
+      onError: (error) => {
+        logger.warn({ err: error }, 'cannot sample pipeline_status for the health charts');
+      },
+    });
+    this.history = history;
+    history.start();
+    const server = createServer(createDashboardApp({ ...this.options, session, pipelineHistory: history }));
     this.server = server;
 
     // Same-origin only (no CORS); every namespace needs a signed-in user or a token.
@@ -77,6 +89,7 @@ export class DashboardServer {
   }
 
   async close(): Promise<void> {
+    this.history?.stop();
     await this.live?.close();
     const server = this.server;
     if (!server) return;

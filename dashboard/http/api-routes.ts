@@ -17,8 +17,12 @@ function text(input: Record<string, unknown>, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** /api/v1: who am I, users (admin), API tokens. Mounted behind `authenticate`. */
-export function apiRoutes(users: UserStore): Router {
+/**
+ * /api/v1: who am I, users (admin), API tokens. Mounted behind `authenticate`. `zone` (the KPI time
+ * zone) goes out with /me so the browser shows every time as that zone's wall clock, as the
+ * filters and exports read them.
+ */
+export function apiRoutes(users: UserStore, { zone }: { zone: string }): Router {
   const router = Router();
 
   router.get('/openapi.json', (_req, res) => {
@@ -26,7 +30,11 @@ export function apiRoutes(users: UserStore): Router {
   });
 
   router.get('/me', (req: Request, res: Response) => {
-    res.json({ user: req.user, csrfToken: req.authMethod === 'session' ? csrfTokenFor(req) : undefined });
+    res.json({
+      user: req.user,
+      zone,
+      csrfToken: req.authMethod === 'session' ? csrfTokenFor(req) : undefined,
+    });
   });
 
   router.get('/users', requireRole('admin'), async (_req, res) => {

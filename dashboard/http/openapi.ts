@@ -82,7 +82,7 @@ export const OPENAPI_DOCUMENT = {
     '/openapi.json': { get: { summary: 'this document', responses: { 200: json('OpenAPI document') } } },
     '/me': {
       get: {
-        summary: 'the current user, and the CSRF token of a browser session',
+        summary: 'the current user, the KPI time zone (`zone`), and the CSRF token of a browser session',
         responses: { 200: json('user'), 401: error },
       },
     },
@@ -117,7 +117,10 @@ export const OPENAPI_DOCUMENT = {
             schema: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
           },
         ],
-        responses: { 200: json('{ items, offset, limit, nextOffset, capped }'), 400: error },
+        responses: {
+          200: json('{ items, offset, limit, total, totalCapped, nextOffset, capped }'),
+          400: error,
+        },
       },
     },
     '/export/{kind}': {
@@ -172,6 +175,21 @@ export const OPENAPI_DOCUMENT = {
       get: {
         summary: 'the last status every pipeline component reported (connectors, processor, collector)',
         responses: { 200: json('{ components }') },
+      },
+    },
+    '/demands': {
+      get: {
+        summary:
+          'the demands of a period by their first quote, with filters (source, station, carGroup, channel, converted=yes|no, minSize, maxSize) and a search `q` by customer email, phone, name or broker reference, normalised as the resolution rules normalise; `total` counts them all, `partial` says a search stopped early (narrow the period)',
+        parameters: [...filterParameters],
+        responses: { 200: json('{ items, offset, limit, total, nextOffset, partial, search }'), 400: error },
+      },
+    },
+    '/pipeline/health': {
+      get: {
+        summary:
+          'one card per connector source, processor partition group, collector and worker: state, lag, rate (0 when idle), last error, the last hour of lag and rate; and counts of qf.dlq by reason (`dlq: null` where the dashboard reads no Kafka)',
+        responses: { 200: json('{ cards, dlq }') },
       },
     },
     '/dlq': {

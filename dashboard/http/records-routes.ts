@@ -48,6 +48,9 @@ function parseRequest(
   return { kind, filter: parsed.filter };
 }
 
+/** The most a page's `total` counts; past it the answer says `totalCapped` ("100,000+"). */
+export const TOTAL_CAP = 100_000;
+
 /** Whether RethinkDB could hold `id` as a primary key (at most 127 bytes, no NUL character). */
 function isPossibleKey(id: string): boolean {
   return id !== '' && Buffer.byteLength(id) <= 127 && !id.includes('\u0000');
@@ -61,18 +64,27 @@ export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router
     const request = parseRequest(req, res, zone);
     if (!request) return;
     const { filter } = request;
-    const items = await db.run(
-      recordsInPeriod(db.db, request.kind, filter)
-        .skip(filter.offset)
-        .limit(filter.limit + 1)
-        .coerceTo('array'),
-    );
+    // The page and the period's total in one round trip: the total is what "1–50 of 1,833" shows.
+    const [items, total] = (await db.run(
+      r.expr([
+        recordsInPeriod(db.db, request.kind, filter)
+          .skip(filter.offset)
+          .limit(filter.limit + 1)
+          .coerceTo('array'),
+        // Counted up to a cap: like the offset cap, so that no page makes the store count millions.
+        recordsInPeriod(db.db, request.kind, filter)
+          .limit(TOTAL_CAP + 1)
+          .count(),
+      ]),
+    )) as [Record<string, unknown>[], number];
     const more = items.length > filter.limit;
     const next = filter.offset + filter.limit;
     res.json({
       items: more ? items.slice(0, filter.limit) : items,
       offset: filter.offset,
       limit: filter.limit,
+      total: Math.min(total, TOTAL_CAP),
+      totalCapped: total > TOTAL_CAP,
       // Past MAX_OFFSET there are more rows than pages: `capped` says so (narrow the period or export).
       nextOffset: more && next <= MAX_OFFSET ? next : null,
       capped: more && next > MAX_OFFSET,

@@ -8,7 +8,19 @@ import { retry } from '../../lib/retry.js';
 import type { KpiFilter } from '../kpi/kpi-filter.js';
 import { filterKey, kpiFilterSchema } from '../kpi/kpi-filter.js';
 import type { RollupDoc } from '../kpi/rollup-doc.js';
+import type { LivePeriod } from './live-periods.js';
+import { LIVE_PERIODS } from './live-periods.js';
 import { LiveState } from './live-state.js';
+
+/** A subscription: the dimension filters and, apart from them, the period the tiles cover. */
+interface Subscription {
+  filter: KpiFilter;
+  period: LivePeriod;
+}
+
+function isLivePeriod(value: unknown): value is LivePeriod {
+  return LIVE_PERIODS.some((period) => period === value);
+}
 
 export interface LiveKpisOptions {
   db: RethinkdbClient;
@@ -39,7 +51,7 @@ interface Change {
  */
 export class LiveKpis {
   private readonly state: LiveState;
-  private readonly rooms = new Map<string, KpiFilter>();
+  private readonly rooms = new Map<string, Subscription>();
   private readonly clock: () => Date;
   private feed: r.Cursor | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -83,16 +95,22 @@ export class LiveKpis {
   }
 
   private subscribe(socket: Socket, input: unknown): void {
-    const parsed = kpiFilterSchema.safeParse(input ?? {});
+    const { period = 'today', ...dimensions }: Record<string, unknown> =
+      typeof input === 'object' && input !== null ? { ...input } : {};
+    if (!isLivePeriod(period)) {
+      socket.emit('kpis:error', { message: `period: must be one of ${LIVE_PERIODS.join(', ')}` });
+      return;
+    }
+    const parsed = kpiFilterSchema.safeParse(dimensions);
     if (!parsed.success) {
       socket.emit('kpis:error', { message: 'filter: unknown or invalid keys' });
       return;
     }
-    const room = `kpis:${filterKey(parsed.data)}`;
+    const room = `kpis:${period}:${filterKey(parsed.data)}`;
     for (const joined of socket.rooms) if (joined.startsWith('kpis:')) void socket.leave(joined);
     void socket.join(room);
-    this.rooms.set(room, parsed.data);
-    socket.emit('kpis', this.state.snapshot(parsed.data, this.clock()));
+    this.rooms.set(room, { filter: parsed.data, period });
+    socket.emit('kpis', this.state.snapshot(parsed.data, this.clock(), period));
   }
 
   private push(): void {
@@ -100,12 +118,12 @@ export class LiveKpis {
     this.dirty = false;
     const now = this.clock();
     this.state.prune(now);
-    for (const [room, filter] of this.rooms) {
+    for (const [room, { filter, period }] of this.rooms) {
       if ((this.options.namespace.adapter.rooms.get(room)?.size ?? 0) === 0) {
         this.rooms.delete(room);
         continue;
       }
-      this.options.namespace.to(room).emit('kpis', this.state.snapshot(filter, now));
+      this.options.namespace.to(room).emit('kpis', this.state.snapshot(filter, now, period));
     }
   }
 
@@ -163,13 +181,14 @@ export class LiveKpis {
           },
         );
       });
-      const { minutesFrom, todayFrom } = this.state.bounds(this.clock());
+      const { minutesFrom, todayFrom, hoursFrom } = this.state.bounds(this.clock());
       // Through a cursor: the live window of many dimensions can pass RethinkDB's
       // 100,000-element limit on server-side arrays.
       const current = await db.run(
         table
           .between(['minute', minutesFrom], ['minute', MAXVAL], { index: 'granularity_start' })
-          .union(table.between(['day', todayFrom], ['day', MAXVAL], { index: 'granularity_start' })),
+          .union(table.between(['day', todayFrom], ['day', MAXVAL], { index: 'granularity_start' }))
+          .union(table.between(['hour', hoursFrom], ['hour', MAXVAL], { index: 'granularity_start' })),
       );
       for await (const doc of cursorRows<RollupDoc>(current)) this.state.apply(doc);
       reading = false;

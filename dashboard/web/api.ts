@@ -22,10 +22,14 @@ export async function getJson<T>(path: string): Promise<T> {
   return body;
 }
 
-export async function me(): Promise<{ user: { email: string; name: string; role: string } }> {
-  const answer = await getJson<{ user: { email: string; name: string; role: string }; csrfToken?: string }>(
-    '/api/v1/me',
-  );
+export interface Me {
+  user: { email: string; name: string; role: string };
+  /** The KPI time zone: every time is shown as its wall clock. */
+  zone: string;
+}
+
+export async function me(): Promise<Me> {
+  const answer = await getJson<Me & { csrfToken?: string }>('/api/v1/me');
   csrfToken = answer.csrfToken;
   return answer;
 }

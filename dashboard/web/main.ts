@@ -1,15 +1,25 @@
 import { me } from './api.js';
 import { clear, el } from './dom.js';
+import { setZone } from './format.js';
 import { alertsView } from './views/alerts-view.js';
 import { demandView } from './views/demand-view.js';
+import { demandsView } from './views/demands-view.js';
 import { exploreView } from './views/explore-view.js';
 import { liveView } from './views/live-view.js';
 import { pipelineView } from './views/pipeline-view.js';
 import { recordsView } from './views/records-view.js';
 
-/** The browser app: hash routes (#/live, #/explore, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts). */
+/** The browser app: hash routes (#/live, #/explore, #/demands, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts). */
 const root = document.getElementById('app');
 let cleanup: () => void = () => undefined;
+
+const NAV: [string, string][] = [
+  ['live', 'Live'],
+  ['explore', 'Explore'],
+  ['demands', 'Demands'],
+  ['pipeline', 'Pipeline'],
+  ['alerts', 'Alerts'],
+];
 
 function route(): void {
   if (!root) return;
@@ -18,12 +28,18 @@ function route(): void {
   const [path = '', search = ''] = window.location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(search);
   const [, view = 'live', argument = ''] = path.split('/');
+  for (const link of document.querySelectorAll('#nav a'))
+    if (link.getAttribute('data-view') === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
   switch (view) {
     case 'explore':
       cleanup = exploreView(root, params);
       break;
     case 'records':
       cleanup = recordsView(root, argument, params);
+      break;
+    case 'demands':
+      cleanup = demandsView(root, params);
       break;
     case 'demand':
       cleanup = demandView(root, decodeURIComponent(argument));
@@ -40,15 +56,10 @@ function route(): void {
 }
 
 const nav = document.getElementById('nav');
-nav?.replaceChildren(
-  ...[
-    ['#/live', 'Live'],
-    ['#/explore', 'Explore'],
-    ['#/pipeline', 'Pipeline'],
-    ['#/alerts', 'Alerts'],
-  ].map(([href, label]) => el('a', { href }, label ?? '')),
-);
-void me().then(() => {
+nav?.setAttribute('aria-label', 'Views');
+nav?.replaceChildren(...NAV.map(([view, label]) => el('a', { href: `#/${view}`, 'data-view': view }, label)));
+void me().then(({ zone }) => {
+  setZone(zone);
   window.addEventListener('hashchange', route);
   route();
 });

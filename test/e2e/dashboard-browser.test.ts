@@ -81,6 +81,10 @@ describe('dashboard in a real browser (Chromium, real ReQL server and Redis)', f
     await page.fill('input[name=station]', 'mxp');
     await page.click('form.filters button[type=submit]');
     await page.locator('[data-kpi=quotes]', { hasText: /^0$/ }).waitFor({ timeout: 10_000 });
+    // An empty period says why and what to do, instead of a row of zeros alone.
+    expect(await page.getByTestId('live-empty').textContent()).to.contain(
+      'No quotes or bookings yet today with these filters.',
+    );
     await page.fill('input[name=station]', 'BGY');
     await page.click('form.filters button[type=submit]');
     await page.locator('[data-kpi=quotes]', { hasText: /^7$/ }).waitFor({ timeout: 10_000 });

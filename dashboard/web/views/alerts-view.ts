@@ -40,7 +40,16 @@ export function alertsView(root: HTMLElement): () => void {
   const current = el('table', { 'data-testid': 'alerts-table' });
   const history = el('table', { 'data-testid': 'alert-history-table' });
   const message = el('p', { class: 'error', role: 'alert' });
-  root.append(el('h2', {}, 'Alerts'), message, current, el('h3', {}, 'History, newest first'), history);
+  // Each table scrolls inside its own frame: the page never gets wider than the window.
+  const framed = (table: HTMLElement, label: string) =>
+    el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
+  root.append(
+    el('h2', {}, 'Alerts'),
+    message,
+    framed(current, 'alerts'),
+    el('h3', {}, 'History, newest first'),
+    framed(history, 'alert history'),
+  );
   let isAdmin = false;
 
   const silenceControls = (alert: Alert) => {

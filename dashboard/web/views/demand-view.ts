@@ -1,6 +1,13 @@
 import { getJson } from '../api.js';
 import { el } from '../dom.js';
 import { fieldText } from '../field-text.js';
+import { formatTime, kpiZone } from '../format.js';
+import { errorText, loadingState } from '../states.js';
+
+const TIMES = new Set(['quotedAt', 'pickup.at', 'dropoff.at']);
+/** A field as an analyst reads it: times in the KPI zone. */
+const shown = (doc: Record<string, unknown>, path: string) =>
+  TIMES.has(path) ? formatTime(fieldText(doc, path)) : fieldText(doc, path);
 
 type Doc = Record<string, unknown>;
 
@@ -38,8 +45,14 @@ const round = (value: number) => String(Math.round(value * 10) / 10);
  */
 export function demandView(root: HTMLElement, id: string): () => void {
   const message = el('p', { class: 'error', role: 'alert' });
-  const content = el('div', {});
-  root.append(el('h2', {}, `Demand ${id}`), message, content);
+  const content = el('div', {}, loadingState());
+  root.append(
+    el('p', {}, el('a', { href: '#/demands' }, '← Demands')),
+    el('h2', {}, `Demand ${id}`),
+    el('p', { class: 'muted' }, `Times in ${kpiZone()}.`),
+    message,
+    content,
+  );
   void getJson<{ cluster: Doc; quotes: Doc[]; bookings: Doc[]; pairs: Pair[] }>(
     `/api/v1/clusters/${encodeURIComponent(id)}`,
   ).then(
@@ -47,52 +60,75 @@ export function demandView(root: HTMLElement, id: string): () => void {
       content.replaceChildren(
         el('h3', {}, `${quotes.length} quote(s)`),
         el(
-          'table',
-          { 'data-testid': 'demand-quotes' },
+          'div',
+          { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'the quotes side by side' },
           el(
-            'thead',
-            {},
-            el('tr', {}, el('th', {}, ''), ...quotes.map((q) => el('th', {}, fieldText(q, 'id')))),
-          ),
-          el(
-            'tbody',
-            {},
-            ...ROWS.map((row) =>
-              el('tr', {}, el('th', {}, row), ...quotes.map((q) => el('td', {}, fieldText(q, row)))),
+            'table',
+            { 'data-testid': 'demand-quotes' },
+            el(
+              'thead',
+              {},
+              el(
+                'tr',
+                {},
+                el('th', { scope: 'col' }, 'quote'),
+                ...quotes.map((q) => el('th', { scope: 'col' }, fieldText(q, 'id'))),
+              ),
+            ),
+            el(
+              'tbody',
+              {},
+              ...ROWS.map((row) =>
+                el(
+                  'tr',
+                  {},
+                  el('th', { scope: 'row' }, row),
+                  ...quotes.map((q) => el('td', {}, shown(q, row))),
+                ),
+              ),
             ),
           ),
         ),
         el('h3', {}, 'Why they are one demand'),
         el(
-          'table',
-          { 'data-testid': 'demand-pairs' },
+          'div',
+          {
+            class: 'table-wrap',
+            tabindex: '0',
+            role: 'region',
+            'aria-label': 'why the quotes are one demand',
+          },
           el(
-            'thead',
-            {},
+            'table',
+            { 'data-testid': 'demand-pairs' },
             el(
-              'tr',
+              'thead',
               {},
-              ...[
-                'quotes',
-                'same customer by',
-                'pickup apart (min)',
-                'drop-off apart (min)',
-                'quoted apart (h)',
-              ].map((h) => el('th', {}, h)),
-            ),
-          ),
-          el(
-            'tbody',
-            {},
-            ...pairs.map((pair) =>
               el(
                 'tr',
                 {},
-                el('td', {}, `${pair.a} ↔ ${pair.b}`),
-                el('td', {}, pair.sameCustomerBy.join(', ')),
-                el('td', {}, round(pair.pickupApartMinutes)),
-                el('td', {}, round(pair.dropoffApartMinutes)),
-                el('td', {}, round(pair.quotedApartHours)),
+                ...[
+                  'quotes',
+                  'same customer by',
+                  'pickup apart (min)',
+                  'drop-off apart (min)',
+                  'quoted apart (h)',
+                ].map((h) => el('th', {}, h)),
+              ),
+            ),
+            el(
+              'tbody',
+              {},
+              ...pairs.map((pair) =>
+                el(
+                  'tr',
+                  {},
+                  el('td', {}, `${pair.a} ↔ ${pair.b}`),
+                  el('td', {}, pair.sameCustomerBy.join(', ')),
+                  el('td', {}, round(pair.pickupApartMinutes)),
+                  el('td', {}, round(pair.dropoffApartMinutes)),
+                  el('td', {}, round(pair.quotedApartHours)),
+                ),
               ),
             ),
           ),
@@ -102,13 +138,14 @@ export function demandView(root: HTMLElement, id: string): () => void {
           el(
             'p',
             {},
-            `${fieldText(b, 'id')}: ${fieldText(b, 'status')} on ${fieldText(b, 'bookedAt')}, quote ${fieldText(b, 'quoteId')} (matched by ${fieldText(b, 'matchedBy')})`,
+            `${fieldText(b, 'id')}: ${fieldText(b, 'status')} on ${formatTime(fieldText(b, 'bookedAt'))}, quote ${fieldText(b, 'quoteId')} (matched by ${fieldText(b, 'matchedBy')})`,
           ),
         ),
       );
     },
     (error: unknown) => {
-      message.textContent = error instanceof Error ? error.message : String(error);
+      content.replaceChildren();
+      message.textContent = errorText(error);
     },
   );
   return () => undefined;

@@ -1,9 +1,13 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
+import type { Chart } from 'chart.js';
 import { getJson, query } from '../api.js';
 import { el, formValues } from '../dom.js';
-import { formatCount, formatHours, formatRate, formatRevenue } from '../format.js';
-
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
+import { formatCount, formatDuration, formatRate, formatRevenue, kpiZone, localDate } from '../format.js';
+import { swatch } from '../palette.js';
+import { errorText, loadingState } from '../states.js';
+import type { Column } from '../table.js';
+import { dataTable } from '../table.js';
+import type { ChartKind, ChartSeries } from './explore-chart.js';
+import { exploreChart } from './explore-chart.js';
 
 interface Row {
   start: string;
@@ -15,47 +19,60 @@ interface Row {
 }
 
 const FILTERS = ['source', 'station', 'carGroup', 'channel'];
+const METRICS: [string, string][] = [
+  ['quotes', 'quotes'],
+  ['demands', 'demands'],
+  ['bookings', 'bookings'],
+  ['convertedDemands', 'converted demands'],
+  ['unquotedBookings', 'unquoted bookings'],
+  ['events', 'events'],
+];
 
-function today(offsetDays: number): string {
-  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** A number that leads to the records behind it. */
-function drill(
-  kind: 'quotes' | 'bookings',
-  row: Row,
-  groupBy: string | undefined,
-  filters: Record<string, string>,
-  value: number,
-): HTMLElement {
+/** The filters of a row, to drill into: the grouped dimension becomes one more filter. */
+function rowFilters(row: Row, groupBy: string | undefined, filters: Record<string, string>) {
   const dims = { ...filters };
   if (groupBy !== undefined && row.group !== null)
     dims[groupBy === 'pickupStation' ? 'station' : groupBy] = row.group;
-  return el(
-    'a',
-    { href: `#/records/${kind}?${query({ ...dims, from: row.start, to: row.end })}` },
-    formatCount(value),
-  );
+  return { ...dims, from: row.start, to: row.end };
 }
 
-/** Explore: any period, granularity, filters and grouping; a chart, a table, drill-down, exports. */
+/** A number that leads to what is behind it (records or demands of that bucket and group). */
+function drill(href: string, text: string): HTMLElement {
+  return el('a', { href }, text);
+}
+
+/**
+ * Explore: any period, granularity, filters and grouping; a chart (lines over time, or bars
+ * stacked by the grouped dimension), series toggles, a table whose every count drills down, and
+ * exports. The whole state is in the URL: a link shares the view, Back returns to the last one.
+ */
 export function exploreView(root: HTMLElement, params: URLSearchParams): () => void {
-  const initial = Object.fromEntries(params);
-  const input = (name: string, type = 'text', fallback = '') =>
-    el('label', {}, name, el('input', { name, type, value: initial[name] ?? fallback }));
-  const select = (name: string, options: string[]) =>
+  const state = Object.fromEntries(params);
+  const input = (name: string, label: string, type = 'text', fallback = '') =>
     el(
       'label',
       {},
-      name,
+      label,
+      el('input', {
+        name,
+        type,
+        value: state[name] ?? fallback,
+        placeholder: type === 'text' ? 'all' : undefined,
+      }),
+    );
+  const select = (name: string, label: string, options: [string, string][]) =>
+    el(
+      'label',
+      {},
+      label,
       el(
         'select',
         { name },
-        ...options.map((o) =>
+        ...options.map(([value, text]) =>
           el(
             'option',
-            o === (initial[name] ?? '') ? { value: o, selected: '' } : { value: o },
-            o === '' ? '(none)' : o,
+            value === (state[name] ?? options[0]?.[0]) ? { value, selected: '' } : { value },
+            text,
           ),
         ),
       ),
@@ -63,26 +80,63 @@ export function exploreView(root: HTMLElement, params: URLSearchParams): () => v
   const form = el(
     'form',
     { class: 'filters', 'aria-label': 'Explore' },
-    input('from', 'date', today(-30)),
-    input('to', 'date', today(1)),
-    select('granularity', ['day', 'hour', 'week', 'month']),
-    select('groupBy', ['', 'source', 'pickupStation', 'carGroup', 'channel']),
-    ...FILTERS.map((name) => input(name)),
+    input('from', 'from', 'date', localDate(-30)),
+    input('to', 'to (exclusive)', 'date', localDate(1)),
+    select('granularity', 'granularity', [
+      ['day', 'day'],
+      ['hour', 'hour'],
+      ['week', 'week'],
+      ['month', 'month'],
+    ]),
+    select('groupBy', 'group by', [
+      ['', '(none)'],
+      ['source', 'source'],
+      ['pickupStation', 'pickup station'],
+      ['carGroup', 'car group'],
+      ['channel', 'channel'],
+    ]),
+    select('metric', 'chart', METRICS),
+    select('chart', 'as', [
+      ['auto', 'auto'],
+      ['lines', 'lines over time'],
+      ['bars', 'stacked bars'],
+    ]),
+    ...FILTERS.map((name) => input(name, name === 'carGroup' ? 'car group' : name)),
     el('button', { type: 'submit' }, 'Show'),
   );
-  const exports = el('p', { class: 'exports' });
-  const canvas = el('canvas', { 'aria-label': 'KPIs per period' });
-  const table = el('table', { 'data-testid': 'explore-table' });
+  const exports = el('p', { class: 'muted' });
+  const toggles = el('fieldset', { 'data-testid': 'series-toggles' });
+  const canvas = el('canvas', { role: 'img', 'aria-label': 'KPIs per period' });
+  const holder = el('div', {}, loadingState());
   const message = el('p', { class: 'error', role: 'alert' });
-  root.append(el('h2', {}, 'Explore'), form, message, exports, el('div', { class: 'chart' }, canvas), table);
+  root.append(
+    el('h2', {}, 'Explore'),
+    form,
+    message,
+    exports,
+    toggles,
+    el('div', { class: 'chart' }, canvas),
+    holder,
+  );
   let chart: Chart | undefined;
 
+  // The state lives in the URL: a new query is a new history entry (Back returns to the last one),
+  // and the router builds the view again from it.
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const next = `#/explore?${query(formValues(form))}`;
+    if (next === window.location.hash) void load();
+    else window.location.hash = next;
+  });
+
+  const values = (): Record<string, string> => formValues(form);
+
   const load = async () => {
-    const values = formValues(form);
-    history.replaceState(null, '', `#/explore?${query(values)}`);
-    const search = query(values);
+    const current = values();
+    const { metric = 'quotes', chart: chartChoice = 'auto', ...api } = current;
+    const search = query(api);
     exports.replaceChildren(
-      'Export this table: ',
+      `Dates are days in ${kpiZone()}. Export this table: `,
       el('a', { href: `/api/v1/kpis/export?format=xlsx&${search}`, 'data-testid': 'export-xlsx' }, 'XLSX'),
       ' · ',
       el('a', { href: `/api/v1/kpis/export?format=csv&${search}` }, 'CSV'),
@@ -90,7 +144,7 @@ export function exploreView(root: HTMLElement, params: URLSearchParams): () => v
       el(
         'a',
         {
-          href: `/api/v1/export/quotes?format=xlsx&${query({ ...values, granularity: undefined, groupBy: undefined })}`,
+          href: `/api/v1/export/quotes?format=xlsx&${query({ ...api, granularity: undefined, groupBy: undefined })}`,
         },
         'XLSX',
       ),
@@ -100,82 +154,139 @@ export function exploreView(root: HTMLElement, params: URLSearchParams): () => v
     try {
       rows = (await getJson<{ rows: Row[] }>(`/api/v1/kpis?${search}`)).rows;
     } catch (error) {
-      message.textContent = error instanceof Error ? error.message : String(error);
+      holder.replaceChildren();
+      message.textContent = errorText(error);
       return;
     }
     const filters = Object.fromEntries(
-      FILTERS.filter((f) => values[f] !== undefined).map((f) => [f, values[f] ?? '']),
+      FILTERS.filter((f) => api[f] !== undefined).map((f) => [f, api[f] ?? '']),
     );
-    const groupBy = values.groupBy;
-    table.replaceChildren(
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          ...[
-            'period',
-            ...(groupBy ? [groupBy] : []),
-            'quotes',
-            'demands',
-            'duplicate rate',
-            'bookings',
-            'conversion',
-            'revenue',
-            'unquoted',
-            'lead time',
-            'events',
-            'visitors',
-          ].map((h) => el('th', {}, h)),
-        ),
-      ),
-      el(
-        'tbody',
-        {},
-        ...rows.map((row) =>
-          el(
-            'tr',
-            {},
-            el('td', {}, row.label),
-            groupBy ? el('td', {}, row.group ?? '') : null,
-            el('td', {}, drill('quotes', row, groupBy, filters, row.totals.quotes ?? 0)),
-            el('td', {}, formatCount(row.totals.demands ?? 0)),
-            el('td', {}, formatRate(row.totals.duplicateRate ?? null)),
-            el('td', {}, drill('bookings', row, groupBy, filters, row.totals.bookings ?? 0)),
-            el('td', {}, formatRate(row.totals.conversionRate ?? null)),
-            el('td', {}, formatRevenue(row.totals.revenue)),
-            el('td', {}, formatCount(row.totals.unquotedBookings ?? 0)),
-            el('td', {}, formatHours(row.totals.avgLeadTimeHours ?? null)),
-            el('td', {}, formatCount(row.totals.events ?? 0)),
-            el('td', {}, row.uniqueVisitors === undefined ? '' : formatCount(row.uniqueVisitors)),
-          ),
-        ),
-      ),
-    );
-    const labels = [...new Set(rows.map((row) => row.label))];
+    const groupBy = api.groupBy;
     const groups = [...new Set(rows.map((row) => row.group ?? 'all'))];
-    chart?.destroy();
-    chart = new Chart(canvas, {
-      type: 'bar',
-      data: {
-        labels,
-        datasets: groups.map((group) => ({
-          label: `quotes · ${group}`,
-          data: labels.map(
-            (label) =>
-              rows.find((row) => row.label === label && (row.group ?? 'all') === group)?.totals.quotes ?? 0,
-          ),
-        })),
+    const colourOf = (group: string) => groups.indexOf(group);
+    const records = (kind: string, row: Row) =>
+      `#/records/${kind}?${query(rowFilters(row, groupBy, filters))}`;
+    const demands = (row: Row, extra: Record<string, string> = {}) =>
+      `#/demands?${query({ ...rowFilters(row, groupBy, filters), ...extra })}`;
+    const columns: Column<Row>[] = [
+      { label: 'period', cell: (row) => row.label },
+      ...(groupBy
+        ? [
+            {
+              label: groupBy,
+              cell: (row: Row) => el('span', {}, swatch(colourOf(row.group ?? 'all')), row.group ?? ''),
+            },
+          ]
+        : []),
+      {
+        label: 'quotes',
+        numeric: true,
+        cell: (row) => drill(records('quotes', row), formatCount(row.totals.quotes ?? 0)),
       },
-      options: { animation: false, responsive: true, maintainAspectRatio: false },
-    });
+      {
+        label: 'demands',
+        numeric: true,
+        cell: (row) => drill(demands(row), formatCount(row.totals.demands ?? 0)),
+      },
+      { label: 'duplicate rate', numeric: true, cell: (row) => formatRate(row.totals.duplicateRate ?? null) },
+      {
+        label: 'bookings',
+        numeric: true,
+        cell: (row) => drill(records('bookings', row), formatCount(row.totals.bookings ?? 0)),
+      },
+      {
+        label: 'converted',
+        numeric: true,
+        cell: (row) =>
+          drill(demands(row, { converted: 'yes' }), formatCount(row.totals.convertedDemands ?? 0)),
+      },
+      { label: 'conversion', numeric: true, cell: (row) => formatRate(row.totals.conversionRate ?? null) },
+      { label: 'revenue', numeric: true, cell: (row) => formatRevenue(row.totals.revenue) },
+      { label: 'unquoted', numeric: true, cell: (row) => formatCount(row.totals.unquotedBookings ?? 0) },
+      {
+        label: 'lead time',
+        numeric: true,
+        cell: (row) => formatDuration(row.totals.avgLeadTimeHours ?? null),
+      },
+      // Events and visitors belong to no trip dimension: only ungrouped rows have them.
+      ...(groupBy
+        ? []
+        : [
+            {
+              label: 'events',
+              numeric: true,
+              cell: (row: Row) =>
+                drill(
+                  `#/records/events?${query({ from: row.start, to: row.end })}`,
+                  formatCount(row.totals.events ?? 0),
+                ),
+            },
+            {
+              label: 'visitors',
+              numeric: true,
+              cell: (row: Row) => (row.uniqueVisitors === undefined ? '–' : formatCount(row.uniqueVisitors)),
+            },
+          ]),
+    ];
+    holder.replaceChildren(
+      groupBy
+        ? el(
+            'p',
+            { class: 'muted' },
+            'Events and visitors have no trip dimension: clear "group by" to see them.',
+          )
+        : '',
+      dataTable({
+        columns,
+        rows,
+        label: 'KPIs per period',
+        testid: 'explore-table',
+        empty: {
+          why: 'Nothing in this period.',
+          todo: 'Widen the period, remove a filter, or check the Pipeline view for sources that are not delivering.',
+        },
+      }),
+    );
+
+    const hidden = new Set((state.hide ?? '').split(',').filter((h) => h !== ''));
+    const labels = [...new Set(rows.map((row) => row.label))];
+    const kind: ChartKind =
+      chartChoice === 'lines' || chartChoice === 'bars' ? chartChoice : groupBy ? 'bars' : 'lines';
+    const series: ChartSeries[] = groups.map((group, index) => ({
+      label: group,
+      colour: index,
+      hidden: hidden.has(group),
+      values: labels.map((label) => {
+        const row = rows.find((r) => r.label === label && (r.group ?? 'all') === group);
+        return row?.totals[metric] ?? 0;
+      }),
+    }));
+    const metricLabel = METRICS.find(([key]) => key === metric)?.[1] ?? metric;
+    chart?.destroy();
+    chart = exploreChart(canvas, kind, labels, series, metricLabel);
+    canvas.setAttribute(
+      'aria-label',
+      `${metricLabel} per ${api.granularity ?? 'day'}${groupBy ? ` by ${groupBy}` : ''}`,
+    );
+    toggles.replaceChildren(
+      el('legend', {}, 'Series'),
+      ...series.map((s, index) => {
+        const box = el('input', { type: 'checkbox', name: 'series', value: s.label });
+        box.checked = !s.hidden;
+        box.addEventListener('change', () => {
+          chart?.setDatasetVisibility(index, box.checked);
+          chart?.update();
+          if (box.checked) hidden.delete(s.label);
+          else hidden.add(s.label);
+          state.hide = [...hidden].join(',');
+          // A toggle is a detail of this view, not a new one: the URL keeps it without a history entry.
+          history.replaceState(null, '', `#/explore?${query({ ...formValues(form), hide: state.hide })}`);
+        });
+        return el('label', {}, box, swatch(s.colour), s.label);
+      }),
+    );
   };
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void load();
-  });
   void load();
   return () => chart?.destroy();
 }

@@ -1,119 +1,141 @@
 import { getJson, query } from '../api.js';
 import { el } from '../dom.js';
 import { fieldText } from '../field-text.js';
+import { formatMoney, formatTime, kpiZone } from '../format.js';
+import { pagerControls } from '../pager.js';
+import { errorText, loadingState } from '../states.js';
+import type { Column } from '../table.js';
+import { dataTable } from '../table.js';
 
 type Doc = Record<string, unknown>;
 
-const COLUMNS: Record<string, string[]> = {
-  quotes: [
-    'quotedAt',
-    'id',
-    'customer.name',
-    'customer.email',
-    'pickup.station',
-    'pickup.at',
-    'dropoff.station',
-    'dropoff.at',
-    'carGroup',
-    'price.amount',
-    'clusterId',
-  ],
-  bookings: [
-    'bookedAt',
-    'id',
-    'status',
-    'quoteRef',
-    'customer.name',
-    'pickup.station',
-    'pickup.at',
-    'carGroup',
-    'price.amount',
-    'quoteId',
-    'clusterId',
-  ],
-  events: ['receivedAt', 'type', 'name', 'project', 'anonymousId', 'context.page'],
+const PAGE = 50;
+
+const text =
+  (path: string) =>
+  (doc: Doc): string =>
+    fieldText(doc, path);
+const time =
+  (path: string) =>
+  (doc: Doc): string =>
+    formatTime(fieldText(doc, path));
+const price = (doc: Doc): string => {
+  const amount = Number(fieldText(doc, 'price.amount'));
+  return fieldText(doc, 'price.amount') === '' ? '' : formatMoney(amount, fieldText(doc, 'price.currency'));
+};
+const demandLink = (path: string) => (doc: Doc) => {
+  const id = fieldText(doc, path);
+  return id === '' ? '' : el('a', { href: `#/demand/${encodeURIComponent(id)}` }, id);
 };
 
-/** The records behind a number: a page at a time, each quote leading to its demand. */
+/** The columns an analyst reads first, in that order; the rest is in the exports. */
+const COLUMNS: Record<string, Column<Doc>[]> = {
+  quotes: [
+    { label: 'quoted', cell: time('quotedAt') },
+    { label: 'source', cell: text('source') },
+    { label: 'broker ref', cell: text('brokerQuoteRef') },
+    { label: 'customer', cell: text('customer.name') },
+    { label: 'email', cell: text('customer.email') },
+    { label: 'pickup', cell: text('pickup.station') },
+    { label: 'pickup at', cell: time('pickup.at') },
+    { label: 'drop-off', cell: text('dropoff.station') },
+    { label: 'drop-off at', cell: time('dropoff.at') },
+    { label: 'car group', cell: text('carGroup') },
+    { label: 'price', cell: price, numeric: true },
+    { label: 'demand', cell: demandLink('clusterId') },
+  ],
+  bookings: [
+    { label: 'booked', cell: time('bookedAt') },
+    { label: 'source', cell: text('source') },
+    { label: 'status', cell: text('status') },
+    { label: 'quote ref', cell: text('quoteRef') },
+    { label: 'customer', cell: text('customer.name') },
+    { label: 'pickup', cell: text('pickup.station') },
+    { label: 'pickup at', cell: time('pickup.at') },
+    { label: 'car group', cell: text('carGroup') },
+    { label: 'price', cell: price, numeric: true },
+    { label: 'quote', cell: text('quoteId') },
+    { label: 'demand', cell: demandLink('clusterId') },
+  ],
+  events: [
+    { label: 'received', cell: time('receivedAt') },
+    { label: 'type', cell: text('type') },
+    { label: 'name', cell: text('name') },
+    { label: 'project', cell: text('project') },
+    { label: 'visitor', cell: text('anonymousId') },
+    { label: 'page', cell: text('context.page') },
+  ],
+};
+
+const KIND_LABEL: Record<string, string> = { quotes: 'Quotes', bookings: 'Bookings', events: 'Events' };
+
+/** A period bound as the analyst gave it: a plain date stays a date, an instant is shown in the KPI zone. */
+function periodBound(value: string | undefined): string {
+  if (value === undefined) return '?';
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : formatTime(value);
+}
+
+/** The records behind a number: a page at a time with the period's total, each quote leading to its demand. */
 export function recordsView(root: HTMLElement, kind: string, params: URLSearchParams): () => void {
   const columns = COLUMNS[kind] ?? [];
   const base = Object.fromEntries(params);
-  const table = el('table', { 'data-testid': 'records-table' });
+  const holder = el('div', {}, loadingState());
   const pager = el('p', { class: 'pager' });
   const message = el('p', { class: 'error', role: 'alert' });
+  const filters = ['source', 'station', 'carGroup', 'channel', 'type']
+    .filter((name) => base[name] !== undefined)
+    .map((name) => `${name} ${base[name] ?? ''}`);
+  const exportQuery = query({ ...base, offset: undefined, limit: undefined });
   root.append(
-    el('h2', {}, `${kind} from ${base.from ?? '?'} to ${base.to ?? '?'}`),
+    el('h2', {}, `${KIND_LABEL[kind] ?? kind}, ${periodBound(base.from)} to ${periodBound(base.to)}`),
     el(
       'p',
-      { class: 'exports' },
-      'Export: ',
-      el(
-        'a',
-        {
-          href: `/api/v1/export/${kind}?format=xlsx&${query({ ...base, offset: undefined, limit: undefined })}`,
-        },
-        'XLSX',
-      ),
+      { class: 'muted' },
+      `Times in ${kpiZone()}.${filters.length > 0 ? ` Filtered by ${filters.join(', ')}.` : ''} Export: `,
+      el('a', { href: `/api/v1/export/${kind}?format=xlsx&${exportQuery}` }, 'XLSX'),
       ' · ',
-      el(
-        'a',
-        {
-          href: `/api/v1/export/${kind}?format=csv&${query({ ...base, offset: undefined, limit: undefined })}`,
-        },
-        'CSV',
-      ),
+      el('a', { href: `/api/v1/export/${kind}?format=csv&${exportQuery}` }, 'CSV'),
     ),
     message,
-    table,
+    holder,
     pager,
   );
 
   const load = async (offset: number) => {
     try {
-      const page = await getJson<{ items: Doc[]; nextOffset: number | null; capped?: boolean }>(
-        `/api/v1/records/${kind}?${query({ ...base, offset: String(offset), limit: '50' })}`,
+      const page = await getJson<{
+        items: Doc[];
+        total: number;
+        totalCapped?: boolean;
+        nextOffset: number | null;
+        capped?: boolean;
+      }>(`/api/v1/records/${kind}?${query({ ...base, offset: String(offset), limit: String(PAGE) })}`);
+      holder.replaceChildren(
+        dataTable({
+          columns,
+          rows: page.items,
+          label: `${kind} of the period`,
+          testid: 'records-table',
+          empty: {
+            why: `No ${kind} in this period${filters.length > 0 ? ' with these filters' : ''}.`,
+            todo: 'Widen the period or remove a filter in Explore.',
+          },
+        }),
       );
-      table.replaceChildren(
-        el('thead', {}, el('tr', {}, ...columns.map((c) => el('th', {}, c)))),
-        el(
-          'tbody',
-          {},
-          ...page.items.map((doc) =>
-            el(
-              'tr',
-              {},
-              ...columns.map((c) =>
-                el(
-                  'td',
-                  {},
-                  c === 'clusterId' && fieldText(doc, c) !== ''
-                    ? el(
-                        'a',
-                        { href: `#/demand/${encodeURIComponent(fieldText(doc, c))}` },
-                        fieldText(doc, c),
-                      )
-                    : fieldText(doc, c),
-                ),
-              ),
-            ),
-          ),
-        ),
-      );
-      const previous = el('button', { type: 'button' }, 'Previous');
-      previous.disabled = offset === 0;
-      previous.addEventListener('click', () => void load(Math.max(0, offset - 50)));
-      const next = el('button', { type: 'button' }, 'Next');
-      next.disabled = page.nextOffset === null;
-      next.addEventListener('click', () => void load(page.nextOffset ?? offset));
       pager.replaceChildren(
-        previous,
-        ` records ${offset + 1}–${offset + page.items.length} `,
-        next,
+        ...pagerControls(
+          { ...page, offset, shown: page.items.length, size: PAGE },
+          'records',
+          (to) => void load(to),
+        ),
         // Pages end at offset 10,000 (the server skips rows to reach a page).
-        page.capped === true ? ' more records: narrow the period or export it' : '',
+        page.capped === true
+          ? el('span', { class: 'muted' }, 'more records: narrow the period or export it')
+          : '',
       );
     } catch (error) {
-      message.textContent = error instanceof Error ? error.message : String(error);
+      holder.replaceChildren();
+      message.textContent = errorText(error);
     }
   };
   void load(0);

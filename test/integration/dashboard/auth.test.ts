@@ -34,6 +34,8 @@ describe('dashboard sign-in and access control (real Redis and ReQL server)', fu
       const publicRoutes = [
         'GET /healthz',
         'GET /static/quoteflow.css',
+        'GET /favicon.ico',
+        'GET /static/favicon.svg',
         'GET /login',
         'POST /login',
         'POST /logout',
@@ -75,6 +77,14 @@ describe('dashboard sign-in and access control (real Redis and ReQL server)', fu
       expect(response.headers.get('location')).to.equal('/login?next=%2F');
     });
 
+    it('should answer the icon a browser asks for by itself, signed in or not (no console error)', async () => {
+      for (const path of ['/favicon.ico', '/static/favicon.svg']) {
+        const response = await new HttpSession(base).request('GET', path, { headers: { accept: 'image/*' } });
+        expect(response.status, path).to.equal(200);
+        expect(response.headers.get('content-type'), path).to.match(/^image\/svg\+xml/);
+      }
+    });
+
     it('should set security headers on every answer', async () => {
       const response = await new HttpSession(base).request('GET', '/login');
       expect(response.headers.get('content-security-policy')).to.contain("script-src 'self'");
@@ -91,6 +101,8 @@ describe('dashboard sign-in and access control (real Redis and ReQL server)', fu
         id: 'ada@example.com',
         role: 'admin',
       });
+      // The KPI time zone, in which the browser shows every time.
+      expect((await session.request('GET', '/api/v1/me')).json?.zone).to.equal('UTC');
       const other = new HttpSession(await startServer());
       session.copyCookiesTo(other);
       expect((await other.request('GET', '/api/v1/me')).status).to.equal(200);

@@ -9,7 +9,7 @@ import { TestDashboard } from '../../support/test-dashboard.js';
 const ZONE = 'Europe/Rome';
 
 function rollup(
-  granularity: 'minute' | 'day',
+  granularity: 'minute' | 'hour' | 'day',
   start: string,
   station: string,
   counts: Record<string, number>,
@@ -163,5 +163,26 @@ describe('dashboard live KPIs over Socket.IO (real ReQL server changefeed)', fun
     const first = snapshotWhere(socket, () => true);
     socket.emit('subscribe', {});
     expect((await first).today.totals.quotes).to.be.at.least(5);
+  });
+
+  it('should give the last 7 days from hour rollups, and name a bad period', async () => {
+    const socket = connect({ cookie });
+    const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3 * 86_400_000).toISOString();
+    await dashboard.rethink.run(
+      r
+        .db(dashboard.db)
+        .table('rollups')
+        .insert(rollup('hour', hour, 'NAP', { quotes: 4, demands: 3 }, 1)),
+    );
+    const week = snapshotWhere(socket, (s) => s.period.name === '7d' && s.period.totals.quotes === 4);
+    socket.emit('subscribe', { station: 'NAP', period: '7d' });
+    const snapshot = await week;
+    expect(snapshot.period.hours).to.have.length(7 * 24);
+    expect(snapshot.comparisons.map((c) => [c.label, c.totals.quotes])).to.deep.equal([
+      ['previous 7 days', 0],
+    ]);
+    const refused = new Promise<{ message: string }>((resolve) => socket.once('kpis:error', resolve));
+    socket.emit('subscribe', { period: 'forever' });
+    expect((await refused).message).to.equal('period: must be one of today, 24h, 7d');
   });
 });

@@ -89,6 +89,9 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
       const ids = (first.json?.items as { id: string }[]).map((q) => q.id);
       expect(ids).to.deep.equal(['rentalcars:6', 'rentalcars:8', 'rentalcars:10', 'rentalcars:12']);
       expect(first.json?.nextOffset).to.equal(4);
+      // The whole filtered period, not the page: what the pager shows as "1–4 of 7".
+      expect(first.json?.total).to.equal(7);
+      expect(first.json?.totalCapped).to.equal(false);
       const second = await viewer.request(
         'GET',
         `/api/v1/records/quotes?${period}&station=BGY&limit=4&offset=4`,
@@ -99,6 +102,7 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
         'rentalcars:18',
       ]);
       expect(second.json?.nextOffset).to.equal(null);
+      expect(second.json?.total).to.equal(7);
     });
 
     it('should name every bad parameter', async () => {
