@@ -47,19 +47,32 @@ describe('fault suite: the appliance under load while its dependencies fail', fu
   let events: EventLoad;
   let sources: SourceLoad;
   let dashboard: DashboardProbe;
+  /** What `before` started, stopped in reverse order by `after` (also when `before` failed half way). */
+  const teardown: (() => Promise<void>)[] = [];
   const figures: Figures[] = [];
   let duplicatesBefore = { events: 0, records: 0 };
 
   before(async function () {
     this.timeout(600_000);
     lab = await FaultLab.create();
+    teardown.push(() =>
+      // QF_FAULT_KEEP_LAB=1 leaves the servers and services running for a look after a failure.
+      process.env.QF_FAULT_KEEP_LAB
+        ? Promise.resolve(console.log(`lab kept: QF_CONFIG=${lab.configFile}`))
+        : lab.tearDown(),
+    );
     await lab.setUp();
     sources = new SourceLoad(lab.sources);
+    teardown.push(() => sources.close());
     await sources.createTables();
     for (const name of SERVICES) lab.start(name);
     await lab.waitUntilServing();
     events = new EventLoad(lab.collectorUrl, WRITE_KEY);
     dashboard = new DashboardProbe(lab.dashboardUrl, lab.apiToken);
+    teardown.push(
+      () => events.stop(),
+      () => dashboard.stop(),
+    );
     // The first scenario starts from a pipeline that works end to end.
     await runScenario('warm-up (no fault)', () => pause(WARM_UP_SECONDS).then(() => undefined), {
       record: false,
@@ -68,12 +81,7 @@ describe('fault suite: the appliance under load while its dependencies fail', fu
 
   after(async function () {
     this.timeout(120_000);
-    await events.stop();
-    await dashboard.stop();
-    await sources.close();
-    // QF_FAULT_KEEP_LAB=1 leaves the servers and services running for a look after a failure.
-    if (process.env.QF_FAULT_KEEP_LAB) console.log(`lab kept: QF_CONFIG=${lab.configFile}`);
-    else await lab.tearDown();
+    for (const step of teardown.reverse()) await step();
     if (figures.length > 0) {
       console.log('\nfault suite figures');
       console.table(figures);
