@@ -55,12 +55,11 @@ describe('fault suite: the appliance under load while its dependencies fail', fu
   before(async function () {
     this.timeout(600_000);
     lab = await FaultLab.create();
-    teardown.push(() =>
+    teardown.push(async () => {
       // QF_FAULT_KEEP_LAB=1 leaves the servers and services running for a look after a failure.
-      process.env.QF_FAULT_KEEP_LAB
-        ? Promise.resolve(console.log(`lab kept: QF_CONFIG=${lab.configFile}`))
-        : lab.tearDown(),
-    );
+      if (process.env.QF_FAULT_KEEP_LAB) console.log(`lab kept: QF_CONFIG=${lab.configFile}`);
+      else await lab.tearDown();
+    });
     await lab.setUp();
     sources = new SourceLoad(lab.sources);
     teardown.push(() => sources.close());
