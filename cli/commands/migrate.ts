@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
+import { isRetriable } from '../../lib/errors.js';
+import { classifyKafkaError } from '../../lib/kafka/kafka-errors.js';
 import { ensureTopics, standardTopics } from '../../lib/kafka/topics.js';
+import { retry } from '../../lib/retry.js';
 import { migrate } from '../../lib/rethinkdb/migrate.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { TABLES } from '../../lib/rethinkdb/tables.js';
@@ -62,7 +65,16 @@ export function registerMigrateCommand(program: Command): void {
           });
           await connectWithin(() => admin.connect(), waitMs, logger);
           try {
-            const result = await ensureTopics(admin, standardTopics(config.kafka), logger);
+            // A broker that has just started answers metadata before it hosts what it created
+            // ("This server does not host this topic-partition"): retried until --wait runs out.
+            const deadline = Date.now() + waitMs;
+            const result = await retry(() => ensureTopics(admin, standardTopics(config.kafka), logger), {
+              isRetriable: (error) => Date.now() < deadline && isRetriable(classifyKafkaError(error)),
+              backoff: { initialMs: 250, maxMs: 2_000 },
+              onRetry: (error) => {
+                logger.warn({ err: error }, 'creating the Kafka topics failed; retrying');
+              },
+            });
             process.stdout.write(
               `kafka: topics created: ${result.created.join(', ') || 'none'}; ` +
                 `grown: ${result.grown.join(', ') || 'none'}; unchanged: ${result.unchanged.join(', ') || 'none'}\n`,

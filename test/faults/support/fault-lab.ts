@@ -114,7 +114,7 @@ export class FaultLab {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
-      this.output.set(name, ((this.output.get(name) ?? '') + chunk.toString()).slice(-20_000));
+      this.output.set(name, ((this.output.get(name) ?? '') + chunk.toString()).slice(-2_000_000));
       if (process.env.QF_TEST_VERBOSE) process.stderr.write(`[${name}] ${chunk.toString()}`);
     };
     child.stdout.on('data', keep);
