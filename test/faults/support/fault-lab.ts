@@ -119,6 +119,9 @@ export class FaultLab {
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
+    child.once('exit', (code, signal) => {
+      keep(Buffer.from(`[lab] quoteflow ${name} exited (${String(code ?? signal)})\n`));
+    });
     this.children.set(name, child);
     return child;
   }

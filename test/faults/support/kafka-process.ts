@@ -4,6 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { waitFor } from '../../support/wait-for.js';
 import { startListening, stopChild } from './child-service.js';
 
 const run = promisify(execFile);
@@ -26,6 +28,7 @@ export class KafkaProcess {
 
   async start(): Promise<void> {
     const classpath = `${libsDir()}/*`;
+    const fresh = !this.dir;
     if (!this.dir) {
       this.dir = await mkdtemp(path.join(tmpdir(), 'qf-kafka-'));
       await mkdir(path.join(this.dir, 'data'));
@@ -50,6 +53,39 @@ export class KafkaProcess {
       90_000,
     );
     this.child = started.child;
+    if (fresh) await this.warmUp();
+  }
+
+  /**
+   * A brand-new cluster answers on its port before it can serve everything (the group coordinator
+   * loads __consumer_offsets, the producer-id coordinator starts): a probe produces with an
+   * idempotent producer and reads back in a consumer group, so the lab starts its services on a
+   * broker that works, as `quoteflow migrate` leaves it in compose. Restarts are not warmed up:
+   * how the services cope with those is what the suite measures.
+   */
+  private async warmUp(): Promise<void> {
+    const kafka = new Kafka({ clientId: 'qf-fault-lab', brokers: this.brokers, logLevel: logLevel.NOTHING });
+    const topic = 'qf-lab-probe';
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+    await admin.disconnect();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ value: 'probe' }] });
+    await producer.disconnect();
+    const consumer = kafka.consumer({ groupId: 'qf-lab-probe' });
+    let received = false;
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: () => {
+        received = true;
+        return Promise.resolve();
+      },
+    });
+    await waitFor('the probe message back from the new broker', () => received, { timeoutMs: 120_000 });
+    await consumer.disconnect();
   }
 
   stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
