@@ -62,3 +62,27 @@ export function isUtcTimestamp(value: string): boolean {
   const offset = parseTimestamp(value)?.offset;
   return offset === 'Z' || offset === '+00:00' || offset === '+0000';
 }
+
+/**
+ * The instant of a timestamp in epoch milliseconds, reading one without an offset as UTC;
+ * undefined when it is not a timestamp. For clients' clocks (the collector's skew correction),
+ * which have no configured zone.
+ */
+export function timestampToEpochMs(value: string): number | undefined {
+  const parts = parseTimestamp(value);
+  if (parts === undefined) return undefined;
+  const local = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+    Math.floor(parts.nanos / 1e6),
+  );
+  const offset = parts.offset;
+  if (offset === undefined || offset === 'Z') return local;
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const minutes = Number(offset.slice(1, 3)) * 60 + Number(offset.slice(-2));
+  return local - sign * minutes * 60_000;
+}
