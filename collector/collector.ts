@@ -228,7 +228,11 @@ export class Collector {
 
   /** The spool's size now, the records in its dead-letter file and the events rejected since start, for the pipeline view. */
   spoolStats(): SpoolStats & { deadLetters: number; rejectedEvents: number } {
-    return { ...this.spool.stats(), deadLetters: this.deadLetters.count, rejectedEvents: this.rejected.total };
+    return {
+      ...this.spool.stats(),
+      deadLetters: this.deadLetters.count,
+      rejectedEvents: this.rejected.total,
+    };
   }
 
   /** Stop accepting, answer what is under way, flush every accepted event to Kafka or the spool. */

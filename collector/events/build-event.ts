@@ -69,7 +69,11 @@ const missing = (value: unknown) => value === undefined || value === null || val
  * `id`), maps the Segment spec's fields (segment-call.ts) and validates the result against the
  * canonical schema. Each issue names its event's index and field.
  */
-export function buildEach(inputs: readonly unknown[], facts: RequestFacts, options: BuildOptions = {}): BuildResult {
+export function buildEach(
+  inputs: readonly unknown[],
+  facts: RequestFacts,
+  options: BuildOptions = {},
+): BuildResult {
   const allowed = options.allowedTypes ?? CLIENT_EVENT_TYPES;
   const result: BuildResult = { accepted: [], rejected: [] };
   inputs.forEach((input, index) => {
@@ -81,7 +85,11 @@ export function buildEach(inputs: readonly unknown[], facts: RequestFacts, optio
 }
 
 /** All the events of a request or none (pixels, clicks, postbacks: one event a request). */
-export function buildEvents(inputs: readonly unknown[], facts: RequestFacts, options: BuildOptions = {}): BuiltEvents {
+export function buildEvents(
+  inputs: readonly unknown[],
+  facts: RequestFacts,
+  options: BuildOptions = {},
+): BuiltEvents {
   const { accepted, rejected } = buildEach(inputs, facts, options);
   return rejected.length > 0
     ? { ok: false, issues: rejected.flatMap((r) => r.issues) }
@@ -148,7 +156,8 @@ function buildOne(
     },
   };
   const result = validateRecord(candidate);
-  if (!result.ok) return { ok: false, issues: result.issues.map((i) => ({ field: i.path, message: i.message })) };
+  if (!result.ok)
+    return { ok: false, issues: result.issues.map((i) => ({ field: i.path, message: i.message })) };
   return { ok: true, event: result.record as CanonicalEvent };
 }
 

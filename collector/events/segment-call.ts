@@ -41,8 +41,7 @@ export function eventName(type: string, input: Record<string, unknown>): unknown
 }
 
 export type EventTimes =
-  | { ok: true; timestamp: string; originalTimestamp: string | null }
-  | { ok: false; issue: FieldIssue };
+  { ok: true; timestamp: string; originalTimestamp: string | null } | { ok: false; issue: FieldIssue };
 
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const MIN_MS = Date.UTC(0, 0, 1);
@@ -68,7 +67,8 @@ export function eventTimes(input: Record<string, unknown>, receivedAt: string): 
   const sent = typeof input.sentAt === 'string' ? timestampToEpochMs(input.sentAt) : undefined;
   const at = timestampToEpochMs(original);
   const received = Date.parse(receivedAt);
-  if (sent === undefined || at === undefined) return { ok: true, timestamp: original, originalTimestamp: original };
+  if (sent === undefined || at === undefined)
+    return { ok: true, timestamp: original, originalTimestamp: original };
   const corrected = received - (sent - at);
   if (corrected < MIN_MS || corrected > MAX_MS) {
     return { ok: true, timestamp: original, originalTimestamp: original };

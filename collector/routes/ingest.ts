@@ -30,7 +30,8 @@ function gunzipWithin(raw: Buffer, maxBytes: number): Buffer {
   try {
     return gunzipSync(raw, { maxOutputLength: maxBytes });
   } catch (error) {
-    if (error instanceof RangeError) throw new HttpError(413, 'too_large', `body larger than ${maxBytes} bytes`);
+    if (error instanceof RangeError)
+      throw new HttpError(413, 'too_large', `body larger than ${maxBytes} bytes`);
     throw new HttpError(400, 'bad_body', 'body is not valid gzip');
   }
 }

@@ -21,7 +21,10 @@ export async function writeEvents(
 ): Promise<void> {
   const encoded = encodeEvents(events, ctx.config.limits);
   if (!encoded.ok) {
-    const issues = encoded.issues.map((issue) => ({ ...issue, index: indexes?.[issue.index] ?? issue.index }));
+    const issues = encoded.issues.map((issue) => ({
+      ...issue,
+      index: indexes?.[issue.index] ?? issue.index,
+    }));
     if (encoded.status === 400) throw invalidEvents(issues, ctx, events.length);
     ctx.metrics.events.inc({ outcome: 'rejected', reason: 'too_large' }, events.length);
     throw new HttpError(413, 'event_too_large', 'some events are too large to deliver; none was accepted', {

@@ -15,7 +15,8 @@ const MAX_VALUE_CHARS = 64 * 1024;
 
 /** What the collector puts in qf.dlq for an event it refused: the reason first, then the event as sent. */
 export function dlqRecord(rejected: RejectedEvent, origin: RejectionOrigin): SpoolRecord {
-  const text = JSON.stringify(rejected.input) ?? 'null';
+  // undefined for an input JSON cannot hold (none comes from a parsed body, but the type allows it).
+  const text = (JSON.stringify(rejected.input) as string | undefined) ?? 'null';
   const entry = {
     reason: rejected.issues.map((issue) => `${issue.field || 'event'}: ${issue.message}`).join('; '),
     source: 'collector',
