@@ -224,4 +224,75 @@ describe('tracking SDKs against the collector (real Kafka, processor and ReQL se
       expect(received.find((e) => e.type === 'identify')?.traits).to.have.property('email');
     });
   });
+
+  describe('when a beacon batch holds an invalid event among valid ones', () => {
+    it('should accept the valid ones and put the invalid one in qf.dlq with its reason, counted for the pipeline view', async () => {
+      const before = collector.spoolStats().rejectedEvents;
+      const page = {
+        path: '/search',
+        referrer: 'https://www.google.com/',
+        title: 'Search',
+        url: 'https://rent.example/search?q=BGY',
+      };
+      const body = JSON.stringify({
+        writeKey: WRITE_KEY,
+        sentAt: new Date().toISOString(),
+        batch: [
+          {
+            type: 'page',
+            anonymousId: 'bc-anon-1',
+            messageId: 'ajs-next-1',
+            properties: page,
+            context: { page },
+          },
+          { type: 'bogus', anonymousId: 'bc-anon-1', messageId: 'ajs-next-2' },
+          {
+            type: 'track',
+            anonymousId: 'bc-anon-1',
+            event: 'Quote Requested',
+            messageId: 'ajs-next-3',
+            context: { page },
+          },
+        ],
+      });
+      // What navigator.sendBeacon sends: text/plain, the write key in the body.
+      const reply = await fetch(`${url}/v1/b`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        body,
+      });
+      expect(reply.status).to.equal(200);
+      expect(await reply.json()).to.deep.equal({
+        accepted: 2,
+        rejected: 1,
+        issues: [
+          {
+            index: 1,
+            field: 'type',
+            message: 'must be one of: "track", "page", "screen", "identify", "group", "alias", "view"',
+          },
+        ],
+      });
+      expect(collector.spoolStats().rejectedEvents).to.equal(before + 1);
+      const received = eventsOf(
+        await readTopic(kafka, harness.topics.events.name, (all) => eventsOf(all, 'bc').length >= 2),
+        'bc',
+      );
+      expect(received.map((e) => e.messageId).sort()).to.deep.equal(['ajs-next-1', 'ajs-next-3']);
+      for (const event of received) {
+        expect(event.context).to.deep.include({ page: page.url, referrer: page.referrer, pageInfo: page });
+      }
+      const letters = await readTopic(kafka, harness.topics.dlq.name, (all) => all.length >= 1);
+      const entries = letters.map((m) => m.event as unknown as Record<string, unknown>);
+      expect(entries).to.have.length(1);
+      expect(entries[0]).to.deep.include({
+        reason: 'type: must be one of: "track", "page", "screen", "identify", "group", "alias", "view"',
+        source: 'collector',
+        project: 'website',
+        route: 'batch',
+        index: 1,
+      });
+      expect(JSON.parse(String(entries[0]?.value))).to.deep.include({ messageId: 'ajs-next-2' });
+    });
+  });
 });
