@@ -6,7 +6,9 @@ import type { Kafka } from 'kafkajs';
 import r from 'rethinkdb';
 import type { Collector } from '../../../collector/collector.js';
 import type { CanonicalEvent } from '../../../lib/records/canonical.js';
+import type { IdentityLink } from '../../../processor/core/identity.js';
 import { ProcessorHarness } from '../../support/processor-harness.js';
+import { quote } from '../../support/trip-records.js';
 import type { ReceivedEvent } from './harness.js';
 import { WRITE_KEY, collectorConfig, kafkaClient, readTopic, startCollector, tempDir } from './harness.js';
 
@@ -82,6 +84,20 @@ describe('tracking SDKs against the collector (real Kafka, processor and ReQL se
     received
       .map((m) => m.event)
       .filter((e) => `${e.anonymousId ?? ''}|${e.userId ?? ''}|${e.previousId ?? ''}`.includes(`${prefix}-`));
+
+  const table = async <T>(name: string, index: string, value: string): Promise<T[]> =>
+    harness.client.run(
+      r.db(harness.client.db).table(name).getAll(value, { index }).coerceTo('array'),
+    ) as Promise<T[]>;
+
+  const storedIdentities = async (ids: readonly string[]): Promise<unknown[]> =>
+    harness.client.run(
+      r
+        .db(harness.client.db)
+        .table('identities')
+        .getAll(...ids)
+        .coerceTo('array'),
+    ) as Promise<unknown[]>;
 
   const storedEvents = async (ids: readonly string[]): Promise<Record<string, unknown>[]> =>
     harness.client.run(
@@ -170,6 +186,25 @@ describe('tracking SDKs against the collector (real Kafka, processor and ReQL se
       const stored = await storedEvents(ids);
       expect(stored).to.have.length(141);
       expect(new Set(stored.map((doc) => doc.messageId))).to.deep.equal(new Set(messageIds));
+
+      // identify and alias link the visitors to users and to the customer's normalised email and phone.
+      const links = await table<IdentityLink>('identities', 'userId', 'sg-user-0');
+      expect(links.map((l) => [l.via, l.anonymousId, l.email, l.phone]).sort()).to.deep.equal([
+        ['alias', 'sg-anon-0', null, null],
+        ['identify', 'sg-anon-0', 'mariorossi@gmail.com', '+39347123450'],
+      ]);
+      const identified = await table<IdentityLink>('identities', 'email', 'mariorossi@gmail.com');
+      expect(identified).to.have.length(10);
+      expect((await storedIdentities(ids)).length).to.equal(11);
+
+      // …and so to the quotes and bookings of the same customer, whatever way the broker wrote the email.
+      await harness.produceTrips(
+        [quote('sdk-1', { customer: { email: 'MARIO.ROSSI@gmail.com', phone: null, name: null } })],
+        new Map(),
+      );
+      await harness.waitUntilCaughtUp(60_000);
+      const quotes = await table<{ id: string }>('quotes', 'customerEmail', identified[0]?.email ?? '');
+      expect(quotes.map((q) => q.id)).to.deep.equal(['rentalcars:sdk-1']);
     });
   });
 
