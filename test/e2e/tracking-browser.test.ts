@@ -94,7 +94,7 @@ describe('analytics.js in a real browser against the collector (Chromium, real K
         type Delivered = { event: { messageId?: string; type?: string } };
         type Client = Record<string, (...args: unknown[]) => Promise<Delivered>>;
         const browserSdk = (
-          globalThis as unknown as { AnalyticsBrowser: { load: (...args: unknown[]) => unknown } }
+          globalThis as unknown as { AnalyticsBrowser: { load: (...args: unknown[]) => Client } }
         ).AnalyticsBrowser;
         const analytics = browserSdk.load(
           {
@@ -104,7 +104,7 @@ describe('analytics.js in a real browser against the collector (Chromium, real K
             },
           },
           { disableClientPersistence: true },
-        ) as unknown as Client;
+        );
         const calls: Promise<Delivered>[] = [
           analytics.identify!('user-42', { email: 'Mario.Rossi@gmail.com', phone: '347 1234567' }),
           analytics.track!('Quote Requested', { quoteRef: 'Q1002' }),
