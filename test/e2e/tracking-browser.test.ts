@@ -21,13 +21,15 @@ import { repoRoot } from '../support/services.js';
 /**
  * Segment's browser SDK (analytics.js 2.0, `@segment/analytics-next` from the npm registry, bundled
  * here with esbuild) on a page of another origin in Debian's Chromium, pointed at the collector
- * with `apiHost`: every call type it makes arrives in Kafka once, with analytics.js's context.
+ * with `apiHost`: every call type it makes arrives in Kafka once, with analytics.js's context. And
+ * a beacon whose batch holds a call the collector refuses: the page cannot see it, the pipeline can.
  */
 describe('analytics.js in a real browser against the collector (Chromium, real Kafka)', function () {
   this.timeout(180_000);
   let kafka: Kafka;
   let admin: Admin;
   let topic: string;
+  let dlqTopic: string;
   let collector: Collector;
   let site: Server;
   let browser: Browser;
@@ -38,11 +40,13 @@ describe('analytics.js in a real browser against the collector (Chromium, real K
     admin = kafka.admin();
     await admin.connect();
     topic = await createTopic(admin);
+    dlqTopic = await createTopic(admin, 1);
     spoolDir = await tempDir('qf-collector-browser-');
     collector = await startCollector(
       kafka,
       topic,
       collectorConfig({ spool: { ...collectorConfig().spool, dir: spoolDir.path } }),
+      { dlqTopic },
     );
     const bundle = await build({
       stdin: {
@@ -79,7 +83,7 @@ describe('analytics.js in a real browser against the collector (Chromium, real K
     await browser.close();
     await new Promise((resolve) => site.close(resolve));
     await collector.close();
-    await admin.deleteTopics({ topics: [topic] });
+    await admin.deleteTopics({ topics: [topic, dlqTopic] });
     await admin.disconnect();
     await spoolDir.remove();
   });
@@ -140,5 +144,46 @@ describe('analytics.js in a real browser against the collector (Chromium, real K
     // (analytics.js itself sends the signed-in user's id as the alias's userId; the collector keeps what it sent.)
     expect(byType.get('alias')).to.deep.include({ previousId: 'user-42' });
     expect(byType.get('page')?.context).to.have.nested.property('pageInfo.search', '?q=BGY');
+  });
+
+  it("should make a beacon's refused call visible (the page only ever sees true)", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
+    const before = collector.spoolStats().rejectedEvents;
+    const queued = await page.evaluate(
+      ({ url, writeKey }) =>
+        (navigator as unknown as { sendBeacon(url: string, body: string): boolean }).sendBeacon(
+          url,
+          JSON.stringify({
+            writeKey,
+            batch: [
+              { type: 'track', event: 'Search', anonymousId: 'beacon-1', messageId: 'beacon-good' },
+              { type: 'track', event: 'Search', messageId: 'beacon-no-visitor' },
+            ],
+          }),
+        ),
+      { url: `http://127.0.0.1:${collector.address.port}/v1/batch`, writeKey: WRITE_KEY },
+    );
+    expect(queued).to.equal(true);
+    const letters = await readTopic(kafka, dlqTopic, (all) => all.length >= 1);
+    expect(letters.map((m) => m.event as unknown as Record<string, unknown>)).to.have.deep.members([
+      {
+        reason: 'anonymousId: anonymousId or userId is required',
+        source: 'collector',
+        project: 'website',
+        route: 'batch',
+        index: 1,
+        receivedAt: (letters[0]?.event as unknown as { receivedAt: string }).receivedAt,
+        truncated: false,
+        value: JSON.stringify({ type: 'track', event: 'Search', messageId: 'beacon-no-visitor' }),
+      },
+    ]);
+    expect(collector.spoolStats().rejectedEvents).to.equal(before + 1);
+    const received = await readTopic(kafka, topic, (all) =>
+      all.some((m) => m.event.messageId === 'beacon-good'),
+    );
+    expect(
+      received.filter((m) => m.event.anonymousId === 'beacon-1').map((m) => m.event.messageId),
+    ).to.deep.equal(['beacon-good']);
   });
 });
