@@ -57,7 +57,7 @@ async function deliver(
 ): Promise<void> {
   const issues = built.rejected.flatMap((r) => r.issues);
   if (built.accepted.length === 0) {
-    await ctx.rejected.reject(built.rejected, origin);
+    void ctx.rejected.reject(built.rejected, origin);
     throw invalidEvents(issues, ctx, count);
   }
   await writeEvents(
@@ -67,7 +67,7 @@ async function deliver(
   );
   if (built.rejected.length > 0) {
     ctx.metrics.events.inc({ outcome: 'rejected', reason: 'invalid' }, built.rejected.length);
-    await ctx.rejected.reject(built.rejected, origin);
+    void ctx.rejected.reject(built.rejected, origin);
   }
   sendAccepted(res, built.accepted.length, issues, built.rejected.length);
 }

@@ -36,12 +36,16 @@ export function dlqRecord(rejected: RejectedEvent, origin: RejectionOrigin): Spo
  * leaves a trace an operator can see: the pipeline view's dead letters, `rejectedEvents` in the
  * collector's pipeline row and `quoteflow_collector_events_total{outcome="rejected"}`.
  *
- * Best effort, bounded by the produce deadline: the client was told which events were refused, so
- * nothing acknowledged depends on it; a failure is counted (`dlq_total{outcome="failed"}`) and
- * logged without the events (they may hold personal data).
+ * Best effort, bounded by the produce deadline, and never in the way of the answer (the caller does
+ * not wait: with Kafka away, every request holding a bad call would otherwise wait out the
+ * deadline): the client was told which events were refused, so nothing acknowledged depends on
+ * it. A failure is counted (`dlq_total{outcome="failed"}`) and logged without the events (they may
+ * hold personal data), at most once a minute.
  */
 export class RejectedEvents {
   private count = 0;
+  private unloggedFailures = 0;
+  private lastLogAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly options: {
@@ -58,6 +62,7 @@ export class RejectedEvents {
     return this.count;
   }
 
+  /** Counts the events and sends their entries; never rejects. */
   async reject(rejected: readonly RejectedEvent[], origin: RejectionOrigin): Promise<void> {
     if (rejected.length === 0) return;
     this.count += rejected.length;
@@ -71,10 +76,15 @@ export class RejectedEvents {
       observe('sent', rejected.length);
     } catch (error) {
       observe('failed', rejected.length);
+      this.unloggedFailures += rejected.length;
+      const now = Date.now();
+      if (now - this.lastLogAt < 60_000) return;
       logger.warn(
-        { err: error, events: rejected.length, project: origin.project, route: origin.route },
-        'rejected events could not be put in qf.dlq (the client was told which ones were refused)',
+        { err: error, events: this.unloggedFailures, project: origin.project, route: origin.route },
+        'rejected events could not be put in qf.dlq (their clients were told which ones were refused)',
       );
+      this.lastLogAt = now;
+      this.unloggedFailures = 0;
     }
   }
 }
