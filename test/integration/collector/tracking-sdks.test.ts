@@ -205,6 +205,21 @@ describe('tracking SDKs against the collector (real Kafka, processor and ReQL se
       await harness.waitUntilCaughtUp(60_000);
       const quotes = await table<{ id: string }>('quotes', 'customerEmail', identified[0]?.email ?? '');
       expect(quotes.map((q) => q.id)).to.deep.equal(['rentalcars:sdk-1']);
+
+      // quoteflow check recomputes every link from the stored events: none differs; a tampered one does.
+      const clean = await harness.check();
+      expect(clean.differences).to.deep.equal([]);
+      expect(clean.records.identities).to.equal(11);
+      const tampered = identified[0]!;
+      const identities = r.db(harness.client.db).table('identities');
+      await harness.client.run(identities.get(tampered.id).update({ email: 'someone@else.it' }));
+      await harness.client.run(identities.insert({ ...tampered, id: 'no-such-event' }));
+      expect((await harness.check()).differences).to.deep.equal([
+        `identity ${tampered.id} email: stored value differs from the recomputed one`,
+        'identities: 12 stored, 11 recomputed from the stored events',
+      ]);
+      await harness.client.run(identities.get('no-such-event').delete());
+      await harness.client.run(identities.get(tampered.id).update({ email: tampered.email }));
     });
   });
 
