@@ -109,6 +109,39 @@ const batch = JSON.stringify({
     context: { page: 'https://example.com/quote', campaign: { source: 'bench' } },
   })),
 });
+/** What @segment/analytics-node sends: messageIds, timestamps, its library in the context; a tenth identify calls. */
+const sentAt = new Date().toISOString();
+const segmentBatch = JSON.stringify({
+  batch: Array.from({ length: 100 }, (_, i) =>
+    i % 10 === 9
+      ? {
+          type: 'identify',
+          userId: `user-${i}`,
+          anonymousId: `visitor-${i}`,
+          traits: { email: `visitor-${i}@example.com`, phone: '347 1234567' },
+          messageId: `node-next-1764000000000-${randomUUID()}`,
+          timestamp: sentAt,
+          context: { library: { name: '@segment/analytics-node', version: '3.1.0' } },
+          integrations: {},
+        }
+      : {
+          type: 'track',
+          event: 'Quote Requested',
+          anonymousId: `visitor-${i}`,
+          properties: { i, quoteRef: `Q${i}` },
+          messageId: `node-next-1764000000000-${randomUUID()}`,
+          timestamp: sentAt,
+          context: {
+            library: { name: '@segment/analytics-node', version: '3.1.0' },
+            page: { url: 'https://example.com/quote', path: '/quote', referrer: '', title: 'Quote' },
+            campaign: { source: 'bench' },
+          },
+          integrations: {},
+        },
+  ),
+  writeKey: WRITE_KEY,
+  sentAt,
+});
 const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 
 /** The pixel and batch endpoints of `quoteflow collector` with this many worker processes. */
@@ -152,6 +185,20 @@ async function benchCollector(workerCount: number): Promise<Measured[]> {
         },
         100,
       ),
+      await load(
+        `collector (${label}) POST /v1/batch×100 Segment`,
+        {
+          url: `http://127.0.0.1:${collectorPort}/v1/batch`,
+          method: 'POST',
+          body: segmentBatch,
+          headers: {
+            'content-type': 'application/json',
+            authorization: auth,
+            'user-agent': 'analytics-node-next/latest',
+          },
+        },
+        100,
+      ),
     ];
   } finally {
     collector.kill('SIGTERM');
@@ -185,14 +232,15 @@ process.stdout.write(
 );
 for (const r of [base, ...collectors.flat()]) {
   process.stdout.write(
-    `  ${r.name.padEnd(44)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  ` +
+    `  ${r.name.padEnd(50)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  ` +
       `${r.eventsPerSecond.toFixed(0).padStart(8)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}\n`,
   );
 }
-for (const [pixel, batchResult] of collectors) {
-  if (!pixel || !batchResult) continue;
+for (const [pixel, batchResult, segmentResult] of collectors) {
+  if (!pixel || !batchResult || !segmentResult) continue;
   process.stdout.write(
     `  ${pixel.name.replace(/ GET.*/, '')}: pixel / bare (req/s) ${(pixel.requestsPerSecond / base.requestsPerSecond).toFixed(2)}, ` +
-      `batch events/s per bare req/s ${(batchResult.eventsPerSecond / base.requestsPerSecond).toFixed(2)}\n`,
+      `batch events/s per bare req/s ${(batchResult.eventsPerSecond / base.requestsPerSecond).toFixed(2)}, ` +
+      `Segment batch / plain batch (events/s) ${(segmentResult.eventsPerSecond / batchResult.eventsPerSecond).toFixed(2)}\n`,
   );
 }

@@ -56,7 +56,13 @@ export function createCollectorMetrics(registry: Registry, spool: () => Spool | 
     help: "Records Kafka refused for good, kept in the spool directory's dead-letter file (alert on any)",
     registers: [registry],
   });
-  return { requests, events, kafkaLatency, fallbacks, replayed, deadLettered };
+  const dlq = new Counter({
+    name: `${prefix}dlq_total`,
+    help: 'Rejected events sent to qf.dlq with their reason, by outcome (sent, failed: only counted and logged)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  return { requests, events, kafkaLatency, fallbacks, replayed, deadLettered, dlq };
 }
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;

@@ -16,6 +16,12 @@ export interface CollectorStatus {
   spoolRecords: number;
   /** Events Kafka refused for good, in the spool directory's dead-letter file (act on any). */
   deadLetters: number;
+  /**
+   * Events this process refused since it started (invalid, while their neighbours were accepted,
+   * or a whole request of invalid events): each is in qf.dlq with its reason. A browser's beacon
+   * never reads its answer, so this is where such losses show.
+   */
+  rejectedEvents: number;
   updatedAt: string;
 }
 
@@ -26,7 +32,7 @@ export interface CollectorStatus {
  */
 export function reportCollectorStatus(options: {
   db: RethinkdbClient;
-  stats: () => SpoolStats & { deadLetters: number };
+  stats: () => SpoolStats & { deadLetters: number; rejectedEvents: number };
   intervalMs: number;
   logger: Logger;
   host?: string;
@@ -45,6 +51,7 @@ export function reportCollectorStatus(options: {
       spoolSegments: stats.segments,
       spoolRecords: stats.records,
       deadLetters: stats.deadLetters,
+      rejectedEvents: stats.rejectedEvents,
       updatedAt: new Date().toISOString(),
     };
     try {

@@ -13,7 +13,7 @@ import { CollectorServer } from './http/collector-server.js';
 import { Router } from './http/router.js';
 import { WriteKeys } from './http/write-keys.js';
 import { handleHealthz, metricsHandler, readyzHandler } from './routes/health.js';
-import { handleBatch, handleTrack } from './routes/ingest.js';
+import { SINGLE_CALLS, handleBatch, singleCallHandler } from './routes/ingest.js';
 import { linksApi } from './routes/links-api.js';
 import { handlePixel } from './routes/pixel.js';
 import { postbackHandler } from './routes/postback.js';
@@ -23,6 +23,7 @@ import type { LinkStore } from './links/link-store.js';
 import { DurableSink } from './sink/durable-sink.js';
 import { OrphanSpool } from './sink/orphan-spool.js';
 import { KafkaRecordSender } from './sink/record-sender.js';
+import { RejectedEvents } from './sink/rejected-events.js';
 import type { MetricsExposition } from './cluster/cluster-metrics.js';
 import type { WorkerSlot } from './cluster/spool-layout.js';
 import { assignSpools, listSpool } from './cluster/spool-layout.js';
@@ -34,6 +35,8 @@ export interface CollectorOptions {
   config: CollectorConfig;
   /** Topic of the events (kafka.topics.events.name). */
   topic: string;
+  /** Topic of rejected events (kafka.topics.dlq.name); without it they are only counted and logged. */
+  dlqTopic?: string;
   /** A kafkajs producer, not yet connected. */
   producer: Producer;
   registry: Registry;
@@ -64,6 +67,7 @@ export class Collector {
     private readonly linkCache: LinkCache | undefined,
     private readonly orphans: readonly OrphanSpool[],
     private readonly deadLetters: DeadLetters,
+    private readonly rejected: RejectedEvents,
   ) {}
 
   static async start(options: CollectorOptions): Promise<Collector> {
@@ -148,9 +152,19 @@ export class Collector {
         agent: userAgent ? parseAgent(userAgent) : null,
       };
     };
+    const dlqTopic = options.dlqTopic;
+    const rejected = new RejectedEvents({
+      ...(dlqTopic === undefined ? {} : { send: (records) => sender.sendTo(dlqTopic, records) }),
+      deadlineMs: config.produceDeadlineMs,
+      logger,
+      observe: (outcome, records) => {
+        metrics.dlq.inc({ outcome }, records);
+      },
+    });
     const context: HandlerContext = {
       config,
       sink,
+      rejected,
       writeKeys: new WriteKeys(config.projects),
       metrics,
       logger,
@@ -161,7 +175,13 @@ export class Collector {
     const server = new CollectorServer({ router, context, metrics, logger });
     router
       .add('/v1/batch', { name: 'batch', methods: { POST: handleBatch } })
-      .add('/v1/track', { name: 'track', methods: { POST: handleTrack } })
+      // analytics.js (Segment's browser SDK) posts its batches to /v1/b and single calls to /v1/t, /v1/i…
+      .add('/v1/b', { name: 'batch', methods: { POST: handleBatch } });
+    for (const type of SINGLE_CALLS) {
+      const route = { name: type, methods: { POST: singleCallHandler(type) } };
+      router.add(`/v1/${type}`, route).add(`/v1/${type.charAt(0)}`, route);
+    }
+    router
       .add('/v1/pixel.gif', { name: 'pixel', methods: { GET: handlePixel } })
       .add('/healthz', { name: 'healthz', methods: { GET: handleHealthz } })
       .add('/readyz', {
@@ -202,12 +222,17 @@ export class Collector {
       options.links?.cache,
       orphans,
       deadLetters,
+      rejected,
     );
   }
 
-  /** The spool's size now and the records in its dead-letter file, for the pipeline view. */
-  spoolStats(): SpoolStats & { deadLetters: number } {
-    return { ...this.spool.stats(), deadLetters: this.deadLetters.count };
+  /** The spool's size now, the records in its dead-letter file and the events rejected since start, for the pipeline view. */
+  spoolStats(): SpoolStats & { deadLetters: number; rejectedEvents: number } {
+    return {
+      ...this.spool.stats(),
+      deadLetters: this.deadLetters.count,
+      rejectedEvents: this.rejected.total,
+    };
   }
 
   /** Stop accepting, answer what is under way, flush every accepted event to Kafka or the spool. */

@@ -2,6 +2,8 @@ import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
 import { rollupDifferences, setDifferences } from './check/differences.js';
 import type { EventWindow } from './check/event-windows.js';
 import { EventWindows } from './check/event-windows.js';
+import type { IdentityLink } from './core/identity.js';
+import { expectedLink, identityDifferences } from './check/identity-links.js';
 import { CheckStoreReader } from './check/store-reader.js';
 import { checkTripGroup } from './check/trip-group.js';
 import { BucketClock } from './core/kpi/buckets.js';
@@ -9,7 +11,7 @@ import { RollupDelta } from './core/kpi/rollup-delta.js';
 import type { ResolutionRules } from './core/rules.js';
 
 export interface CheckReport {
-  records: { quotes: number; bookings: number; events: number; rollups: number };
+  records: { quotes: number; bookings: number; events: number; rollups: number; identities: number };
   differences: string[];
 }
 
@@ -30,7 +32,7 @@ export async function checkStore(
 ): Promise<CheckReport> {
   const reader = new CheckStoreReader(client);
   const clock = new BucketClock(kpiTimeZone);
-  const records = { quotes: 0, bookings: 0, events: 0, rollups: 0 };
+  const records = { quotes: 0, bookings: 0, events: 0, rollups: 0, identities: 0 };
   const differences: string[] = [];
   await reader.requireIndexes();
 
@@ -58,13 +60,35 @@ export async function checkStore(
     differences.push(...setDifferences('visitor', visitorIds, window.visitorIds));
     differences.push(...rollupDifferences(window.rollups.toJSON(), stored));
   };
+  // Identity links: each identify/alias event's link recomputed and compared with the document of
+  // its id, a thousand at a time; then the count, for links whose event is gone.
+  let links: IdentityLink[] = [];
+  let expectedLinks = 0;
+  const compareLinks = async () => {
+    const stored = await reader.identities(links.map((link) => link.id));
+    differences.push(...identityDifferences(links, stored));
+    links = [];
+  };
   for await (const event of reader.eventsInOrder()) {
     records.events += 1;
     windows.add(event);
     const due = windows.due();
     if (due !== undefined) await compare(windows.take(due));
+    const link = expectedLink(event, rules.phoneDefaultCountryCode);
+    if (link) {
+      links.push(link);
+      expectedLinks += 1;
+      if (links.length >= 1000) await compareLinks();
+    }
   }
   await compare(windows.take());
+  await compareLinks();
+  records.identities = await reader.identityCount();
+  if (records.identities > expectedLinks) {
+    differences.push(
+      `identities: ${records.identities} stored, ${expectedLinks} recomputed from the stored events`,
+    );
+  }
 
   return { records, differences };
 }

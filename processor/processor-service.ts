@@ -224,7 +224,14 @@ export class ProcessorService {
       if (slot === 'events') {
         const validated = validateEvents(inbound, timer);
         const stored = await store.storedEventIds(validated.events.map((event) => event.id));
-        journal = eventJournal(inbound, validated.events, stored, this.clock, timer);
+        journal = eventJournal(
+          inbound,
+          validated.events,
+          stored,
+          this.clock,
+          timer,
+          this.options.rules.phoneDefaultCountryCode,
+        );
         dlq = validated.dlq;
         applied = journal.events.length;
       } else {

@@ -13,6 +13,7 @@ export const DERIVED_TABLES = [
   'tombstones',
   'events',
   'visitors',
+  'identities',
   'rollups',
   'processor_journal',
 ] as const;

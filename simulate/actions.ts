@@ -42,12 +42,17 @@ export interface BookingRow extends Trip {
 }
 
 export interface SimEvent {
-  /** `pixel`: a page view through the collector's pixel; `track`: a click sent in a batch. */
-  via: 'pixel' | 'track';
+  /**
+   * `pixel`: a page view through the collector's pixel; `track`: a click sent in a batch;
+   * `identify`: the visitor gave their email and phone in the quote form (Segment's identify call).
+   */
+  via: 'pixel' | 'track' | 'identify';
   name: string;
   anonymousId: string;
   page: string;
   properties: Record<string, string>;
+  /** identify: what the visitor typed in. */
+  traits?: Record<string, string>;
 }
 
 export type SimAction =

@@ -12,7 +12,8 @@ export interface EventSenderOptions {
 
 /**
  * Sends the simulation's web events to the collector as a website would: page views through the
- * pixel (`GET /v1/pixel.gif`), clicks as a JSON batch (`POST /v1/batch`).
+ * pixel (`GET /v1/pixel.gif`), clicks and the quote form's identify calls as a JSON batch
+ * (`POST /v1/batch`, Segment's format).
  */
 export class EventSender {
   private readonly fetch: typeof fetch;
@@ -25,7 +26,7 @@ export class EventSender {
 
   /** Sends the events; throws naming the endpoint and status when the collector refuses them. */
   async send(events: readonly SimEvent[]): Promise<void> {
-    const tracked = events.filter((e) => e.via === 'track');
+    const tracked = events.filter((e) => e.via !== 'pixel');
     for (const event of events) if (event.via === 'pixel') await this.pixel(event);
     if (tracked.length === 0) return;
     const response = await this.fetch(new URL('/v1/batch', this.options.collectorUrl), {
@@ -33,13 +34,22 @@ export class EventSender {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         writeKey: this.options.writeKey,
-        batch: tracked.map((e) => ({
-          type: 'track',
-          name: e.name,
-          anonymousId: e.anonymousId,
-          properties: e.properties,
-          context: { page: `${this.site}${e.page}` },
-        })),
+        batch: tracked.map((e) =>
+          e.via === 'identify'
+            ? {
+                type: 'identify',
+                anonymousId: e.anonymousId,
+                traits: e.traits,
+                context: { page: `${this.site}${e.page}` },
+              }
+            : {
+                type: 'track',
+                name: e.name,
+                anonymousId: e.anonymousId,
+                properties: e.properties,
+                context: { page: `${this.site}${e.page}` },
+              },
+        ),
       }),
     });
     await this.check(response, 'POST /v1/batch');

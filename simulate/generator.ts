@@ -86,6 +86,8 @@ export class Simulation {
     const trip = this.drawTrip(t);
     const anonymousId = `sim-${this.options.seed}-${++this.sequence}`;
     this.schedule(t, { type: 'event', at: now, event: this.pageView(anonymousId) });
+    // No random draw here, so a seed still gives the rows and events it gave before this call existed.
+    this.schedule(t, { type: 'event', at: now, event: identify(anonymousId, person) });
 
     const brokers = this.random.sample(this.options.brokers, this.random.int(1, this.odds.maxBrokersAsked));
     const quotes: QuoteRow[] = [];
@@ -254,4 +256,19 @@ export class Simulation {
       },
     });
   }
+}
+
+/**
+ * The quote form's identify call: the visitor's own email and phone, as they type them (the brokers
+ * each record them their own way; normalisation ties them together, and so the visit to the quotes).
+ */
+function identify(anonymousId: string, person: Person): SimEvent {
+  return {
+    via: 'identify',
+    name: 'identify',
+    anonymousId,
+    page: '/quote',
+    properties: {},
+    traits: { email: `${person.emailLocal}@${person.emailDomain}`, phone: person.mobile },
+  };
 }

@@ -20,9 +20,9 @@ export function registerCheckCommand(program: Command): void {
           config.kpi.timezone,
         );
         for (const line of report.differences) process.stdout.write(`${line}\n`);
-        const { quotes, bookings, events, rollups } = report.records;
+        const { quotes, bookings, events, rollups, identities } = report.records;
         process.stdout.write(
-          `checked ${quotes} quotes, ${bookings} bookings, ${events} events, ${rollups} rollup documents: ` +
+          `checked ${quotes} quotes, ${bookings} bookings, ${events} events, ${rollups} rollup documents, ${identities} identity links: ` +
             `${report.differences.length === 0 ? 'no differences' : `${report.differences.length} differences`}\n`,
         );
         if (report.differences.length > 0) process.exitCode = 1;

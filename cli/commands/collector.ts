@@ -69,6 +69,7 @@ async function runCollector(config: Config, logger: Logger, worker: WorkerSlot |
     links: { cache, store: new LinkStore(rethinkdb) },
     config: config.collector,
     topic: config.kafka.topics.events.name,
+    dlqTopic: config.kafka.topics.dlq.name,
     producer,
     registry,
     logger,

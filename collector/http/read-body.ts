@@ -6,8 +6,8 @@ import { HttpError } from './http-error.js';
 export interface BodyRules {
   /** Largest body, after gzip decoding. */
   maxBytes: number;
-  /** Accepted media types (without parameters). */
-  mediaTypes: readonly string[];
+  /** Accepted media types (without parameters), or `any`: the route reads every body the same way. */
+  mediaTypes: readonly string[] | 'any';
 }
 
 /** The media type of a request, lower-case and without parameters; '' when absent. */
@@ -16,13 +16,13 @@ export function mediaType(req: IncomingMessage): string {
 }
 
 /**
- * Reads a request body within the rules: 415 for another media type or content encoding, 413 as
+ * Reads a request body within the rules: 415 for another media type or content encoding (gzip is
+ * decoded whatever the media type), 413 as
  * soon as it is known to be too large (from Content-Length, or while reading), 400 when the
  * client stops half-way or sends broken gzip.
  */
 export async function readBody(req: IncomingMessage, rules: BodyRules): Promise<Buffer> {
-  const type = mediaType(req);
-  if (!rules.mediaTypes.includes(type)) {
+  if (rules.mediaTypes !== 'any' && !rules.mediaTypes.includes(mediaType(req))) {
     throw new HttpError(
       415,
       'unsupported_media_type',

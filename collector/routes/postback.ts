@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { buildEvents } from '../events/build-event.js';
+import { nameUuid } from '../events/segment-call.js';
 import type { RouteHandler } from '../handler-context.js';
 import { HttpError } from '../http/http-error.js';
 import { mediaType, parseJson, readBody } from '../http/read-body.js';
@@ -26,13 +26,9 @@ const RESERVED = new Set([
   'uid',
 ]);
 
-/** A UUID (version 5 layout) derived from a partner's transaction id, so a partner's retry gets the same id. */
+/** A UUID derived from a partner's transaction id, so a partner's retry gets the same id. */
 export function transactionUuid(partner: string, transactionId: string): string {
-  const hash = createHash('sha1').update(`quoteflow-postback:${partner}:${transactionId}`).digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameUuid(`quoteflow-postback:${partner}:${transactionId}`);
 }
 
 async function readParams(req: IncomingMessage, url: URL, maxBytes: number): Promise<Map<string, string>> {

@@ -13,13 +13,22 @@ import { HttpError } from '../http/http-error.js';
  * becomes 503 with Retry-After: the client keeps the events and tries again; nothing is dropped
  * silently.
  */
-export async function writeEvents(events: readonly CanonicalEvent[], ctx: HandlerContext): Promise<void> {
+export async function writeEvents(
+  events: readonly CanonicalEvent[],
+  ctx: HandlerContext,
+  /** The index in the request of each event (default: its position), for the issues. */
+  indexes?: readonly number[],
+): Promise<void> {
   const encoded = encodeEvents(events, ctx.config.limits);
   if (!encoded.ok) {
-    if (encoded.status === 400) throw invalidEvents(encoded.issues, ctx, events.length);
+    const issues = encoded.issues.map((issue) => ({
+      ...issue,
+      index: indexes?.[issue.index] ?? issue.index,
+    }));
+    if (encoded.status === 400) throw invalidEvents(issues, ctx, events.length);
     ctx.metrics.events.inc({ outcome: 'rejected', reason: 'too_large' }, events.length);
     throw new HttpError(413, 'event_too_large', 'some events are too large to deliver; none was accepted', {
-      issues: encoded.issues.slice(0, 100),
+      issues: issues.slice(0, 100),
     });
   }
   try {
@@ -49,8 +58,19 @@ export function invalidEvents(issues: readonly EventIssue[], ctx: HandlerContext
   });
 }
 
-export function sendAccepted(res: ServerResponse, count: number): void {
-  const payload = JSON.stringify({ accepted: count });
+/**
+ * 200 with the count of accepted events; when some of the request's events were refused, their
+ * count and the issues (at most 100) too.
+ */
+export function sendAccepted(
+  res: ServerResponse,
+  count: number,
+  issues: readonly EventIssue[] = [],
+  rejected = 0,
+): void {
+  const payload = JSON.stringify(
+    rejected === 0 ? { accepted: count } : { accepted: count, rejected, issues: issues.slice(0, 100) },
+  );
   res.writeHead(200, {
     'access-control-allow-origin': '*',
     'content-type': 'application/json; charset=utf-8',

@@ -33,12 +33,17 @@ export class KafkaRecordSender implements RecordSender {
     return this.connected;
   }
 
-  async send(records: readonly SpoolRecord[]): Promise<void> {
+  send(records: readonly SpoolRecord[]): Promise<void> {
+    return this.sendTo(this.options.topic, records);
+  }
+
+  /** The same producer, to another topic (the collector's entries in qf.dlq). */
+  async sendTo(topic: string, records: readonly SpoolRecord[]): Promise<void> {
     await this.connect();
     const started = process.hrtime.bigint();
     try {
       await this.options.producer.send({
-        topic: this.options.topic,
+        topic,
         acks: -1,
         messages: records.map((record) => ({ key: record.key, value: record.value })),
       });

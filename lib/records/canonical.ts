@@ -94,23 +94,61 @@ export const deleteSchema = z
   })
   .superRefine(idMatchesSource);
 
+/** Event types: what the collector makes (click, postback), the pixel's view, and the Segment spec's calls. */
+export const EVENT_TYPES = [
+  'click',
+  'view',
+  'postback',
+  'track',
+  'page',
+  'screen',
+  'identify',
+  'group',
+  'alias',
+] as const;
+
+/** A JSON object of anything (Segment's traits, integrations and the objects of its context). */
+const looseRecord = z.record(z.string(), z.unknown());
+
 export const eventSchema = z.object({
   kind: z.literal('event'),
+  /** A UUID; derived from `messageId` when the client sent one, so a client's retry keeps it. */
   id: z.uuid(),
-  type: z.enum(['click', 'view', 'postback', 'track']),
+  type: z.enum(EVENT_TYPES),
   name: text(256).min(1),
   receivedAt: timestamp,
   sentAt: timestamp.nullish(),
+  /** The client's identity of the event (Segment's `messageId`, any string), else the `id`. */
+  messageId: optionalText(512),
+  /** When the event happened: the client's time corrected for its clock skew (see collector/README.md). */
+  timestamp: timestamp.nullish(),
+  /** The client's own clock reading of when it happened (Segment's `timestamp`/`originalTimestamp`). */
+  originalTimestamp: timestamp.nullish(),
   project: text(64).min(1),
   anonymousId: optionalText(256),
   userId: optionalText(256),
-  properties: z.record(z.string(), z.unknown()).default({}),
+  /** identify and group: what is known of the user or the group (email, phone, name…). */
+  traits: looseRecord.nullish(),
+  /** group: the group (account, company) the user belongs to. */
+  groupId: optionalText(256),
+  /** alias: the earlier identity (an anonymousId or an older userId) now known as `userId`. */
+  previousId: optionalText(256),
+  /** Segment's destination switches, kept as sent. */
+  integrations: looseRecord.nullish(),
+  /** Segment's `channel` (`browser`, `server`, `mobile`). */
+  channel: optionalText(64),
+  properties: looseRecord.default({}),
+  // Segment lets a context carry any key (library, app, device, os, locale, timezone, traits…):
+  // they are kept as sent. `page` and `referrer` are URLs here; the spec's objects of the same
+  // names are kept whole as `pageInfo` / `referrerInfo` (the collector maps them).
   context: z
-    .object({
+    .looseObject({
       ip: optionalText(64),
       userAgent: optionalText(2048),
       referrer: optionalText(2048),
       page: optionalText(2048),
+      pageInfo: looseRecord.nullish(),
+      referrerInfo: looseRecord.nullish(),
       campaign: z.record(z.string(), text()).default({}),
       /** What the collector made of the user agent (absent on events from elsewhere). */
       agent: z

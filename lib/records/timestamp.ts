@@ -62,3 +62,36 @@ export function isUtcTimestamp(value: string): boolean {
   const offset = parseTimestamp(value)?.offset;
   return offset === 'Z' || offset === '+00:00' || offset === '+0000';
 }
+
+const UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
+/**
+ * The instant of a timestamp in epoch milliseconds, reading one without an offset as UTC;
+ * undefined when it is not a timestamp. For clients' clocks (the collector's skew correction),
+ * which have no configured zone.
+ */
+export function timestampToEpochMs(value: string): number | undefined {
+  // What SDKs send (Date#toISOString: UTC, milliseconds) Date.parse reads exactly and fast; it
+  // rolls 02-30 over to March and takes 24:00, which parseTimestamp refuses, so those go the long way.
+  if (UTC_MILLIS.test(value) && Number(value.slice(11, 13)) < 24) {
+    const ms = Date.parse(value);
+    const day = Number(value.slice(8, 10));
+    if (!Number.isNaN(ms) && (day <= 28 || new Date(ms).getUTCDate() === day)) return ms;
+  }
+  const parts = parseTimestamp(value);
+  if (parts === undefined) return undefined;
+  const local = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+    Math.floor(parts.nanos / 1e6),
+  );
+  const offset = parts.offset;
+  if (offset === undefined || offset === 'Z') return local;
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const minutes = Number(offset.slice(1, 3)) * 60 + Number(offset.slice(-2));
+  return local - sign * minutes * 60_000;
+}

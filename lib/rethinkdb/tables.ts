@@ -91,6 +91,9 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'stations', fields: ['pickup.station', 'dropoff.station'] },
       // processor: the records of one partition, loaded when it is assigned.
       { name: 'partition', fields: 'partition' },
+      // The web funnel: a customer's quotes from the email or phone of an identify call.
+      { name: 'customerEmail', fields: 'customerEmail' },
+      { name: 'customerPhone', fields: 'customerPhone' },
       ...processorMemoryIndexes('brokerQuoteRef'),
     ],
   },
@@ -104,6 +107,8 @@ export const TABLES: readonly TableSpec[] = [
       // check: the bookings of one station pair, read next to its quotes.
       { name: 'stations', fields: ['pickup.station', 'dropoff.station'] },
       { name: 'partition', fields: 'partition' },
+      { name: 'customerEmail', fields: 'customerEmail' },
+      { name: 'customerPhone', fields: 'customerPhone' },
       ...processorMemoryIndexes('quoteRef'),
     ],
   },
@@ -164,6 +169,17 @@ export const TABLES: readonly TableSpec[] = [
   {
     name: 'visitors',
     indexes: [{ name: 'granularity_start_project', fields: ['granularity', 'start', 'project'] }],
+  },
+  // processor: one document per identify or alias call (processor/core/identity.ts), for the web
+  // funnel: a visitor's anonymousId → userId, normalised email and phone → the customer's quotes.
+  {
+    name: 'identities',
+    indexes: [
+      { name: 'anonymousId', fields: 'anonymousId' },
+      { name: 'userId', fields: 'userId' },
+      { name: 'email', fields: 'email' },
+      { name: 'phone', fields: 'phone' },
+    ],
   },
   // worker: one alert per check and subject (`<check>:<subject>`), its state and notifications.
   {

@@ -19,6 +19,7 @@ const INDEXES_READ: Readonly<Record<string, readonly string[]>> = {
   rollups: ['pickupStation', 'granularity_start'],
   events: ['receivedAt'],
   visitors: ['granularity_start_project'],
+  identities: ['anonymousId'],
 };
 
 /**
@@ -34,7 +35,14 @@ export class CheckStoreReader {
    * streamed lacks some until `quoteflow migrate` has run.
    */
   async requireIndexes(): Promise<void> {
+    const tables = new Set(await this.client.run(r.db(this.client.db).tableList()));
     for (const [table, needed] of Object.entries(INDEXES_READ)) {
+      if (!tables.has(table)) {
+        throw new QuoteflowError(
+          'CHECK_INDEX_MISSING',
+          `table ${table} is missing: run \`quoteflow migrate\` first`,
+        );
+      }
       const present = new Set(await this.client.run(this.table(table).indexList()));
       const missing = needed.filter((index) => !present.has(index));
       if (missing.length > 0) {
@@ -99,6 +107,20 @@ export class CheckStoreReader {
       for await (const doc of this.rows<{ id: string }>(range.pluck('id'))) ids.push(doc.id);
     }
     return ids;
+  }
+
+  /** The stored identity links of these ids (at most a few thousand at a time), by id. */
+  async identities(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const docs = new Map<string, Record<string, unknown>>();
+    if (ids.length === 0) return docs;
+    const query = this.table('identities').getAll(...ids);
+    for await (const doc of this.rows<Record<string, unknown>>(query)) docs.set(String(doc.id), doc);
+    return docs;
+  }
+
+  /** How many identity links are stored. */
+  async identityCount(): Promise<number> {
+    return this.client.run(this.table('identities').count());
   }
 
   /** The event rollups whose bucket starts in [from, to) (null: unbounded). */

@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from '../../lib/records/canonical.js';
 import { validateRecord } from '../../lib/records/validate-record.js';
 import type { BucketClock } from '../core/kpi/buckets.js';
+import { identityLink } from '../core/identity.js';
 import { addEvent, visitorMarks } from '../core/kpi/event-contributions.js';
 import { RollupDelta } from '../core/kpi/rollup-delta.js';
 import { describeIssues } from '../core/parse-trip-record.js';
@@ -44,6 +45,8 @@ export function eventJournal(
   stored: ReadonlySet<string>,
   clock: BucketClock,
   timer: StepTimer,
+  /** The resolution rules' default country code: identify traits' phones are normalised as customers' are. */
+  phoneDefaultCountryCode: string,
 ): Journal {
   const last = batch.messages.at(-1)?.offset ?? '-1';
   const journal = emptyJournal(
@@ -67,6 +70,8 @@ export function eventJournal(
       addEvent(delta, clock, event);
       for (const mark of visitorMarks(clock, event)) visitors.set(mark.id, mark);
       journal.events.push(eventDoc(event, batch.partition));
+      const link = identityLink(event, phoneDefaultCountryCode, batch.partition);
+      if (link) journal.identities?.push(link);
     }
     journal.visitors = [...visitors.values()];
     journal.rollups = [...delta.entries].map(([id, entry]) => ({

@@ -1,5 +1,6 @@
 import type { BookingUpsert, CanonicalEvent, QuoteUpsert } from '../../lib/records/canonical.js';
 import type { RecordVersion } from '../../lib/records/version.js';
+import type { IdentityLink } from '../core/identity.js';
 import type { VisitorMark } from '../core/kpi/event-contributions.js';
 import type { RollupKey } from '../core/kpi/rollup-delta.js';
 import type { BookingView, ClusterView, QuoteView } from '../core/views.js';
@@ -12,12 +13,24 @@ import type { BookingView, ClusterView, QuoteView } from '../core/views.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export type QuoteDoc = QuoteUpsert & { clusterId: string; partition: number };
-export type BookingDoc = BookingUpsert & {
-  quoteId: string | null;
-  clusterId: string | null;
-  partition: number;
-};
+/**
+ * The customer's email and phone as the resolution rules normalise them (null when absent), so
+ * that the web funnel finds a customer's quotes and bookings from the email or phone an identify
+ * call gave (table `identities`), through the indexes of the same names. Absent from documents
+ * written before they existed, until the record changes (or `quoteflow reprocess`).
+ */
+export interface CustomerKeys {
+  customerEmail?: string | null;
+  customerPhone?: string | null;
+}
+
+export type QuoteDoc = QuoteUpsert & CustomerKeys & { clusterId: string; partition: number };
+export type BookingDoc = BookingUpsert &
+  CustomerKeys & {
+    quoteId: string | null;
+    clusterId: string | null;
+    partition: number;
+  };
 
 export interface ClusterDoc {
   id: string;
@@ -65,6 +78,8 @@ export function quoteDoc(record: QuoteUpsert, view: QuoteView, partition: number
     quotedAt: iso(quote.quotedAt),
     pickup: { station: quote.pickupStation, at: iso(quote.pickupAt) },
     dropoff: { station: quote.dropoffStation, at: iso(quote.dropoffAt) },
+    customerEmail: quote.email,
+    customerPhone: quote.phone,
     clusterId: view.clusterId,
     partition,
   };
@@ -77,6 +92,8 @@ export function bookingDoc(record: BookingUpsert, view: BookingView, partition: 
     bookedAt: iso(booking.bookedAt),
     pickup: { station: booking.pickupStation, at: iso(booking.pickupAt) },
     dropoff: { station: booking.dropoffStation, at: iso(booking.dropoffAt) },
+    customerEmail: booking.email,
+    customerPhone: booking.phone,
     quoteId: view.quoteId,
     clusterId: view.clusterId,
     partition,
@@ -141,6 +158,8 @@ export interface Journal {
   tombstones: { put: TombstoneDoc[]; remove: string[] };
   events: EventDoc[];
   visitors: VisitorMark[];
+  /** Events slots: the links of the batch's identify and alias calls (absent from older journals). */
+  identities?: IdentityLink[];
   rollups: RollupWrite[];
 }
 
@@ -156,6 +175,7 @@ export function emptyJournal(id: string, guard: string, offset: number, partitio
     tombstones: { put: [], remove: [] },
     events: [],
     visitors: [],
+    identities: [],
     rollups: [],
   };
 }

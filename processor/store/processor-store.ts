@@ -19,7 +19,16 @@ import { RethinkdbTripReader } from './trip-reader.js';
 const CHUNK = 1000;
 
 /** The tables a journal writes to, synced together before the batch's offset is committed. */
-const APPLIED_TABLES = ['quotes', 'bookings', 'clusters', 'tombstones', 'events', 'visitors', 'rollups'];
+const APPLIED_TABLES = [
+  'quotes',
+  'bookings',
+  'clusters',
+  'tombstones',
+  'events',
+  'visitors',
+  'identities',
+  'rollups',
+];
 
 export interface ProcessorStatus {
   /** `processor:<topic>:<partition>`. */
@@ -206,6 +215,7 @@ export class ProcessorStore {
       this.remove('tombstones', journal.tombstones.remove),
       this.put('events', journal.events),
       this.put('visitors', journal.visitors),
+      this.put('identities', journal.identities ?? []),
     ]);
     await this.applyRollups(journal.rollups, journal.guard, journal.offset);
   }

@@ -72,11 +72,21 @@ const timestamp = fc.oneof(
 const event = fc.record(
   {
     id: fc.oneof(fc.uuid(), hostileString, hostileNumber),
-    type: fc.oneof(fc.constantFrom('track', 'view', 'click', 'postback'), hostileString),
+    type: fc.oneof(
+      fc.constantFrom('track', 'view', 'click', 'postback', 'identify', 'page', 'screen', 'group', 'alias'),
+      hostileString,
+    ),
     name: fc.oneof(fc.constant('quote requested'), hostileString),
     anonymousId: fc.oneof(fc.constant('visitor-1'), hostileString, fc.constant(null)),
     userId: fc.oneof(hostileString, fc.constant(null)),
     sentAt: timestamp,
+    // Segment's fields: any string as messageId, clock readings, traits and the ids of group/alias.
+    messageId: fc.oneof(fc.string({ maxLength: 80 }), hostileString, hostileNumber),
+    timestamp,
+    originalTimestamp: timestamp,
+    traits: hostileValue,
+    groupId: fc.oneof(fc.constant('acme'), hostileString),
+    previousId: fc.oneof(fc.constant('visitor-0'), hostileString),
     properties: hostileValue,
     context: hostileValue,
   },
@@ -201,7 +211,16 @@ export function collectorRequests(writeKey: string): fc.Arbitrary<HostileRequest
     });
   const post = fc
     .record({
-      path: fc.constantFrom('/v1/track', '/v1/batch', '/v1/postback', '/v1/links'),
+      path: fc.constantFrom(
+        '/v1/track',
+        '/v1/batch',
+        '/v1/postback',
+        '/v1/links',
+        '/v1/identify',
+        '/v1/alias',
+        '/v1/b',
+        '/v1/p',
+      ),
       body: jsonBody,
       how: mutation,
       cut: fc.double({ min: 0, max: 1, noNaN: true }),

@@ -159,6 +159,10 @@ describe('simulate against Postgres with the demo mapping', function () {
       expect(totals.rows).to.be.greaterThan(20);
       expect(received).to.have.length(totals.events);
       expect(received.filter((e) => (e as { pixel?: string }).pixel === 'pageview')).to.have.length(20);
+      // Each visitor's quote form identifies them (the web funnel ties them to their quotes by it).
+      const identifies = received.filter((e) => (e as { type?: string }).type === 'identify');
+      expect(identifies).to.have.length(20);
+      expect(identifies[0]).to.have.nested.property('traits.email').that.matches(/@/);
     } finally {
       collector.close();
     }

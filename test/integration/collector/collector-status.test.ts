@@ -14,9 +14,10 @@ describe('collector status in pipeline_status (real ReQL server)', () => {
   it('should write the spool figures under collector:<host>, and again on every tick', async () => {
     let records = 3;
     let deadLetters = 0;
+    let rejectedEvents = 0;
     const stop = reportCollectorStatus({
       db: env.rethink,
-      stats: () => ({ bytes: 1024, segments: 1, records, tornTails: 0, deadLetters }),
+      stats: () => ({ bytes: 1024, segments: 1, records, tornTails: 0, deadLetters, rejectedEvents }),
       intervalMs: 100,
       logger: silentLogger,
       host: 'c1',
@@ -32,12 +33,14 @@ describe('collector status in pipeline_status (real ReQL server)', () => {
         spoolSegments: 1,
         spoolRecords: 3,
         deadLetters: 0,
+        rejectedEvents: 0,
       });
       records = 0;
       deadLetters = 1;
+      rejectedEvents = 2;
       await waitFor('a later tick with the new figures', async () => {
         const status = await read();
-        return status?.spoolRecords === 0 && status.deadLetters === 1;
+        return status?.spoolRecords === 0 && status.deadLetters === 1 && status.rejectedEvents === 2;
       });
     } finally {
       stop();

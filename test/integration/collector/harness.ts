@@ -57,7 +57,7 @@ export async function startCollector(
   kafka: Kafka,
   topic: string,
   config: CollectorConfig,
-  extra: Pick<CollectorOptions, 'links'> = {},
+  extra: Pick<CollectorOptions, 'links' | 'dlqTopic'> = {},
 ): Promise<Collector> {
   return Collector.start({
     ...extra,

@@ -50,6 +50,7 @@ describe('quoteflow check over more than 100,000 documents (real RethinkDB)', fu
           bookings: workload.bookings.length,
           events: workload.events.length,
           rollups: workload.rollups.length,
+          identities: 0,
         },
         differences: [],
       });

@@ -121,7 +121,7 @@ describe('validateRecord', () => {
         'status: must be one of: "confirmed", "cancelled"',
       ]);
       expect(issues({ ...event, type: 'scroll', id: 'not-a-uuid' })).to.have.members([
-        'type: must be one of: "click", "view", "postback", "track"',
+        'type: must be one of: "click", "view", "postback", "track", "page", "screen", "identify", "group", "alias"',
         'id: must be a valid uuid',
       ]);
     });
