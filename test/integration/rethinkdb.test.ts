@@ -111,14 +111,15 @@ describe('RethinkDB (ReQL server)', function () {
     it('should wait for a server that starts late, and reconnect after the server restarts', async () => {
       const client = clientFor('test', port, 20_000);
       const firstQuery = client.run(r.expr(1));
+      // The scenario: the server starts after the query was asked (several connect attempts).
       await new Promise((resolve) => setTimeout(resolve, 300));
       await server.start();
       expect(await firstQuery).to.equal(1);
 
       const reconnected = new Promise<void>((resolve) => client.once('reconnected', resolve));
       await server.stop();
-      await new Promise((resolve) => setTimeout(resolve, 100));
       const queryDuringOutage = client.run(r.expr(2));
+      // The scenario: the server stays down a while (several reconnect attempts) before it is back.
       await new Promise((resolve) => setTimeout(resolve, 300));
       await server.start();
       expect(await queryDuringOutage).to.equal(2);

@@ -18,6 +18,7 @@ import type { BookingDoc, QuoteDoc } from '../../processor/store/documents.js';
 import type { TripRecord } from './trip-arbitraries.js';
 import { repoRoot, services, uniqueName } from './services.js';
 import { silentLogger } from './silent-logger.js';
+import { waitFor } from './wait-for.js';
 
 /**
  * A private deployment for processor tests on the shared Kafka and ReQL server: its own topics,
@@ -171,24 +172,28 @@ export class ProcessorHarness {
   /** Resolves when the group has committed everything the three input topics hold. */
   async waitUntilCaughtUp(timeoutMs = 60_000): Promise<void> {
     const topics = [this.topics.quotes.name, this.topics.bookings.name, this.topics.events.name];
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const ends = new Map<string, string>();
-      for (const topic of topics) {
-        for (const p of await this.admin.fetchTopicOffsets(topic))
-          ends.set(`${topic}:${p.partition}`, p.high);
-      }
-      const committed = await this.admin.fetchOffsets({ groupId: this.config.processor.groupId, topics });
-      const behind = committed.flatMap(({ topic, partitions }) =>
-        partitions.filter((p) => {
-          const end = ends.get(`${topic}:${p.partition}`) ?? '0';
-          return end !== '0' && p.offset !== end;
-        }),
-      );
-      if (behind.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`processor still behind on ${behind.length} partitions`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    let behind = 0;
+    await waitFor(
+      'the processor to commit every input message',
+      async () => {
+        const ends = new Map<string, string>();
+        for (const topic of topics) {
+          for (const p of await this.admin.fetchTopicOffsets(topic))
+            ends.set(`${topic}:${p.partition}`, p.high);
+        }
+        const committed = await this.admin.fetchOffsets({ groupId: this.config.processor.groupId, topics });
+        behind = committed.flatMap(({ topic, partitions }) =>
+          partitions.filter((p) => {
+            const end = ends.get(`${topic}:${p.partition}`) ?? '0';
+            return end !== '0' && p.offset !== end;
+          }),
+        ).length;
+        return behind === 0;
+      },
+      { timeoutMs, intervalMs: 250 },
+    ).catch((error: unknown) => {
+      throw new Error(`processor still behind on ${behind} partitions`, { cause: error });
+    });
   }
 
   async committedCount(): Promise<number> {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitFor } from './wait-for.js';
 
 /**
  * A private RethinkDB server on its own port and data directory, for tests that must stop and
@@ -39,12 +40,15 @@ export class RethinkdbProcess {
       { stdio: 'ignore' },
     );
     this.child = child;
-    const deadline = Date.now() + 30_000;
-    while (!(await portAnswers(this.port))) {
-      if (child.exitCode !== null) throw new Error(`rethinkdb on ${this.port} exited with ${child.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`rethinkdb did not listen on ${this.port}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(
+      `rethinkdb to listen on ${this.port}`,
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`rethinkdb on ${this.port} exited with ${child.exitCode}`);
+        return portAnswers(this.port);
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
   }
 
   async stop(): Promise<void> {

@@ -24,7 +24,8 @@ describe('Shutdown', () => {
         order.push('producer');
       });
       shutdown.add('http', async () => {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        // A step that really yields to the event loop (a server closing), so order is tested across it.
+        await new Promise(setImmediate);
         order.push('http');
       });
       signals.emit('SIGTERM', 'SIGTERM');

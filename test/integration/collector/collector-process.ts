@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { repoRoot } from '../../support/services.js';
+import { waitFor } from '../../support/wait-for.js';
 import { WRITE_KEY, basic } from './harness.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,17 +55,18 @@ export function killGroup(child: CollectorChild): void {
 }
 
 export async function waitHealthy(port: number, child: CollectorChild): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`collector exited: ${child.output()}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`collector did not start: ${child.output()}`);
+  await waitFor(
+    'the collector to answer /healthz',
+    async () => {
+      if (child.process.exitCode !== null) throw new Error(`collector exited: ${child.output()}`);
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+      } catch {
+        return false; // not listening yet
+      }
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
 }
 
 export async function postBatch(port: number, size: number): Promise<{ status: number; ids: string[] }> {
@@ -100,6 +102,7 @@ export function loadBatches(
           const { status, ids } = await postBatch(port, 20);
           if (status === 200) acknowledged.push(...ids);
         } catch {
+          // Pacing, not a wait: a client whose server is gone tries again a moment later.
           await sleep(50);
         }
       }

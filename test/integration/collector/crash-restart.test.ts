@@ -5,8 +5,9 @@ import type { Admin } from 'kafkajs';
 import { expect } from 'chai';
 import { encodeFrame } from '../../../collector/spool/frame.js';
 import { services } from '../../support/services.js';
+import { waitFor } from '../../support/wait-for.js';
 import type { CollectorChild } from './collector-process.js';
-import { loadBatches, postBatch, sleep, startCollectorProcess, waitHealthy } from './collector-process.js';
+import { loadBatches, postBatch, startCollectorProcess, waitHealthy } from './collector-process.js';
 import {
   WRITE_KEY,
   countById,
@@ -59,11 +60,10 @@ describe('collector process killed while spooling (real Kafka)', function () {
       // Requests under way when the process dies get no answer, so they are not acknowledged.
       const load = loadBatches(port);
       const { acknowledged } = load;
-      await sleep(3000);
+      await waitFor('events in the spool', () => acknowledged.length >= 200, { timeoutMs: 30_000 });
       first.process.kill('SIGKILL');
       await load.stop();
       expect((await first.exited).signal).to.equal('SIGKILL');
-      expect(acknowledged.length).to.be.greaterThan(100);
 
       // A crash in the middle of a write leaves part of a record at the end of the last segment.
       const segments = (await readdir(spoolDir.path)).filter((name) => name.endsWith('.seg')).sort();
@@ -98,7 +98,7 @@ describe('collector process killed while spooling (real Kafka)', function () {
       // SIGTERM under load: what was answered 200 is in Kafka (or the spool, for the next start).
       const stopLoad = loadBatches(port);
       const duringStop = stopLoad.acknowledged;
-      await sleep(500);
+      await waitFor('answers under load', () => duringStop.length > 0);
       second.process.kill('SIGTERM');
       expect(await second.exited, second.output().slice(-3000)).to.deep.equal({ code: 0, signal: null });
       await stopLoad.stop();

@@ -13,6 +13,7 @@ import { createLogger } from '../../../lib/logger.js';
 import type { CanonicalEvent } from '../../../lib/records/canonical.js';
 import { services, uniqueName } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
+import { waitFor } from '../../support/wait-for.js';
 
 export const WRITE_KEY = 'wk_test_0123456789';
 export const OTHER_KEY = 'wk_other_0123456789';
@@ -77,17 +78,20 @@ export interface ReceivedEvent {
 }
 
 /**
- * Reads a topic from the beginning until `done` says so (or the timeout passes), then keeps
- * reading for `settleMs` more so that duplicates arriving late are seen too.
+ * Reads a topic from the beginning until `done` says so (or the timeout passes: the caller's
+ * assertions then show what is missing), then on to the topic's end offsets at that moment, so
+ * that every duplicate already in the topic is seen too (`readToEnd: false` skips that).
  */
 export async function readTopic(
   kafka: Kafka,
   topic: string,
   done: (received: readonly ReceivedEvent[]) => boolean,
-  options: { timeoutMs?: number; settleMs?: number } = {},
+  options: { timeoutMs?: number; readToEnd?: boolean } = {},
 ): Promise<ReceivedEvent[]> {
   const consumer: Consumer = kafka.consumer({ groupId: uniqueName('qf-test-collector') });
   const received: ReceivedEvent[] = [];
+  /** The next offset to read, per partition. */
+  const next = new Map<number, number>();
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -98,12 +102,22 @@ export async function readTopic(
           partition,
           event: JSON.parse(message.value?.toString() ?? 'null') as CanonicalEvent,
         });
+        next.set(partition, Number(message.offset) + 1);
         return Promise.resolve();
       },
     });
-    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-    while (!done(received) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, options.settleMs ?? 1500));
+    await waitFor(`${topic} read`, () => done(received), {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      intervalMs: 100,
+    }).catch(() => undefined);
+    if (options.readToEnd ?? true) {
+      const admin = kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+      await waitFor(`${topic} read to its end`, () =>
+        ends.every((end) => (next.get(end.partition) ?? 0) >= Number(end.high)),
+      );
+    }
     return received;
   } finally {
     await consumer.disconnect();

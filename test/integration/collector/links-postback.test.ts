@@ -11,6 +11,7 @@ import { parseRethinkdbUrl } from '../../../lib/rethinkdb/rethinkdb-url.js';
 import { TABLES } from '../../../lib/rethinkdb/tables.js';
 import { services, uniqueName } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
+import { waitFor } from '../../support/wait-for.js';
 import {
   collectorConfig,
   countById,
@@ -20,18 +21,9 @@ import {
   startCollector,
   tempDir,
 } from './harness.js';
-import { sleep } from './collector-process.js';
 
 const TOKEN = 'admin-token-0123456789';
 const SECRET = 'partner-secret-0123456789';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
 
 describe('collector click redirects and postbacks (real Kafka and ReQL server)', function () {
   this.timeout(90_000);
@@ -87,7 +79,7 @@ describe('collector click redirects and postbacks (real Kafka and ReQL server)',
       { links: { cache, store: new LinkStore(client) } },
     );
     base = `http://127.0.0.1:${collector.address.port}`;
-    await eventually(() => Promise.resolve(cache.ready));
+    await waitFor('the link cache', () => cache.ready);
   });
 
   after(async () => {
@@ -146,7 +138,7 @@ describe('collector click redirects and postbacks (real Kafka and ReQL server)',
         ).status,
       ).to.equal(409);
 
-      await eventually(async () => (await follow('/r/summer')).status === 302);
+      await waitFor('the new link', async () => (await follow('/r/summer')).status === 302);
       const redirect = await follow('/r/summer?aid=visitor-7');
       expect(redirect.headers.get('location')).to.equal('https://example.com/summer?x=1');
       expect(redirect.headers.get('cache-control')).to.equal('no-store');
@@ -156,12 +148,13 @@ describe('collector click redirects and postbacks (real Kafka and ReQL server)',
         body: JSON.stringify({ target: 'https://example.com/autumn', project: 'website' }),
       });
       expect(replaced.status).to.equal(200);
-      await eventually(
+      await waitFor(
+        'the replaced target',
         async () => (await follow('/r/summer')).headers.get('location') === 'https://example.com/autumn',
       );
 
       expect((await api('/v1/links/summer', { method: 'DELETE' })).status).to.equal(204);
-      await eventually(async () => (await follow('/r/summer')).status === 404);
+      await waitFor('the deleted link', async () => (await follow('/r/summer')).status === 404);
       expect((await api('/v1/links/summer')).status).to.equal(404);
       expect((await follow('/r/never-made')).status).to.equal(404);
       expect((await follow('/r/%E0%A4%A')).status).to.equal(404);

@@ -86,7 +86,7 @@ describe('collector with a full spool (real Kafka)', function () {
       const online = await startCollector(kafkaClient(), topic, config);
       try {
         const counts = countById(
-          await readTopic(kafkaClient(), topic, (r) => r.length >= acknowledged.length, { settleMs: 500 }),
+          await readTopic(kafkaClient(), topic, (r) => r.length >= acknowledged.length),
         );
         expect(acknowledged.filter((id) => counts.get(id) !== 1)).to.deep.equal([]);
         expect(counts.size).to.equal(acknowledged.length);

@@ -5,6 +5,7 @@ import { createKafka } from '../../../lib/kafka/kafka-client.js';
 import { ensureTopics } from '../../../lib/kafka/topics.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import { services, uniqueName } from '../../support/services.js';
+import { waitFor } from '../../support/wait-for.js';
 
 export interface Received {
   topic: string;
@@ -117,15 +118,13 @@ export class KafkaHarness {
     predicate: (received: Received[]) => boolean,
     timeoutMs = 30_000,
   ): Promise<Received[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.received)) {
-      if (Date.now() > deadline) {
+    await waitFor(description, () => predicate(this.received), { timeoutMs, intervalMs: 50 }).catch(
+      (error: unknown) => {
         throw new Error(
-          `timed out waiting for ${description}; received ${JSON.stringify(this.received.map((m) => [m.topic, m.key, m.value.id ?? m.value.reason, m.value.op, m.value.version]))}`,
+          `${error instanceof Error ? error.message : String(error)}; received ${JSON.stringify(this.received.map((m) => [m.topic, m.key, m.value.id ?? m.value.reason, m.value.op, m.value.version]))}`,
         );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      },
+    );
     return this.received;
   }
 }

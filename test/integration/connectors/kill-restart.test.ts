@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import YAML from 'yaml';
+import { waitFor } from '../../support/wait-for.js';
 import { replicationNames } from '../../../lib/config/replication-identity.js';
 import { toUtcIso } from '../../../connectors/mapping/local-time.js';
 import { repoRoot, services, uniqueName } from '../../support/services.js';
@@ -88,15 +89,18 @@ for (const { client, mode } of cases) {
       child = spawnConnectors(file);
       await harness.waitFor('part of the snapshot', () => harness.on('quotes').length >= 500, 60_000);
       // Changes keep arriving while the process dies.
+      let rounds = 0;
       const writer = (async () => {
         for (let round = 0; round < 20; round++) {
           await db(table)
             .whereBetween('id', [round * 10 + 1, round * 10 + 10])
             .update({ price: String(round), updated_at: romeTime(-50) });
+          rounds++;
+          // Pacing, not a wait: the updates spread over the kill.
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await waitFor('updates under way', () => rounds >= 4);
       await kill(child);
       const atKill = harness.on('quotes').length;
       await writer;
@@ -110,6 +114,7 @@ for (const { client, mode } of cases) {
         await harness.waitFor('every change', () => got().size >= 3200, 60_000);
         expect(got().size).to.equal(3200);
         // Resumed, not restarted: a from-scratch snapshot would send the killed run's rows again.
+        // The scenario, not a wait: a quiet half second in which such a resend would show.
         await new Promise((resolve) => setTimeout(resolve, 500));
         expect(harness.on('quotes').length, 'messages in all').to.be.at.most(3200 + 150);
         return;
@@ -126,6 +131,7 @@ for (const { client, mode } of cases) {
         },
         60_000,
       );
+      // The scenario, not a wait: a quiet half second in which a from-scratch resend would show.
       await new Promise((resolve) => setTimeout(resolve, 500));
       // Resumed, not restarted: duplicates are at most a batch and the updates inside the look-back.
       expect(harness.on('quotes').length, 'messages in all').to.be.at.most(3000 + 2 * 200 + 150);

@@ -84,6 +84,7 @@ for (const client of ['postgres', 'mysql'] as const satisfies readonly Client[])
         await db(table).where({ id: 1 }).update({ deleted: true, updated_at: t2 });
         const v2 = toUtcIso(t2, 'Europe/Rome');
         await harness.waitFor('the soft delete', () => harness.on('quotes').length >= 6);
+        // The scenario, not a wait: a quiet half second (several polls) in which nothing more may be sent.
         await new Promise((resolve) => setTimeout(resolve, 500));
         expect(
           harness
@@ -110,6 +111,7 @@ for (const client of ['postgres', 'mysql'] as const satisfies readonly Client[])
         await harness.waitFor('the later-stamped row', () =>
           harness.on('quotes').some((m) => m.value.id === `${source}:11`),
         );
+        // The scenario: the connector polls past the later stamp (several polls) before the commit.
         await new Promise((resolve) => setTimeout(resolve, 300));
         await trx.commit();
         await harness.waitFor('the earlier-stamped row committed last', () =>
@@ -134,6 +136,7 @@ for (const client of ['postgres', 'mysql'] as const satisfies readonly Client[])
         expect(before).to.be.below(total);
         await start({ batchSize: 20 });
         await harness.waitFor('every row', () => harness.on('quotes').length >= total);
+        // The scenario, not a wait: a quiet half second in which no row may be sent again.
         await new Promise((resolve) => setTimeout(resolve, 500));
         const expected = (await db<{ id: number; updated_at: string }>(table).select('id', 'updated_at')).map(
           (row) => `${source}:${row.id}@${String(toUtcIso(row.updated_at, 'Europe/Rome'))}`,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { createSourceDb } from '../../../lib/source-db.js';
 import { services } from '../../support/services.js';
+import { waitFor } from '../../support/wait-for.js';
 import type { KafkaHarness } from './harness.js';
 
 export type Client = 'postgres' | 'mysql';
@@ -69,21 +70,21 @@ export function quoteRow(
  * moment; an active slot cannot be dropped, so wait for it to go idle.
  */
 export async function dropReplication(db: Knex, names: { slot: string; publication: string }): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const result = await db.raw<{ rows: { active: boolean }[] }>(
-      'select active from pg_replication_slots where slot_name = ?',
-      [names.slot],
-    );
-    const slot = result.rows[0];
-    if (!slot) break;
-    if (!slot.active) {
+  await waitFor(
+    `replication slot ${names.slot} to be released and dropped`,
+    async () => {
+      const result = await db.raw<{ rows: { active: boolean }[] }>(
+        'select active from pg_replication_slots where slot_name = ?',
+        [names.slot],
+      );
+      const slot = result.rows[0];
+      if (!slot) return true;
+      if (slot.active) return false;
       await db.raw('select pg_drop_replication_slot(?)', [names.slot]);
-      break;
-    }
-    if (Date.now() > deadline) throw new Error(`replication slot ${names.slot} stays active`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+      return true;
+    },
+    { intervalMs: 100 },
+  );
   await db.raw('drop publication if exists ??', [names.publication]);
 }
 
@@ -112,10 +113,11 @@ export async function restartWhileUpdating(
         .whereBetween('id', [round * 5 + 1, round * 5 + 5])
         .update({ price: String(round) });
       updates += 5;
+      // Pacing, not a wait: the updates spread over the stop and the start.
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await waitFor('updates under way', () => updates >= 20);
   await connector.stop();
   const atStop = harness.on('quotes').length;
   await writer;

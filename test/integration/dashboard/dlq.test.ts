@@ -8,6 +8,7 @@ import { DlqMirror } from '../../../dashboard/pipeline/dlq-mirror.js';
 import type { HttpSession } from '../../support/http-session.js';
 import { services, uniqueName } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
+import { waitFor } from '../../support/wait-for.js';
 import { TestDashboard } from '../../support/test-dashboard.js';
 
 describe('dashboard DLQ view (real Kafka)', function () {
@@ -85,10 +86,14 @@ describe('dashboard DLQ view (real Kafka)', function () {
 
   it('should serve the newest records with their reasons, keeping only its capacity', async () => {
     let records: DlqRecord[] = [];
-    for (let waited = 0; waited < 30_000 && records.length < 2; waited += 200) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      records = ((await viewer.request('GET', '/api/v1/dlq?limit=10')).json?.records ?? []) as DlqRecord[];
-    }
+    await waitFor(
+      'two dead letters served',
+      async () => {
+        records = ((await viewer.request('GET', '/api/v1/dlq?limit=10')).json?.records ?? []) as DlqRecord[];
+        return records.length >= 2;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(records.map((record) => [record.offset, record.reason, record.origin])).to.deep.equal([
       ['2', null, null],
       ['1', 'is not valid JSON', 'qf.quotes'],

@@ -10,6 +10,7 @@ import { silentLogger } from '../../support/silent-logger.js';
 import { ProcessorHarness } from '../../support/processor-harness.js';
 import { resolve } from '../../support/resolve-helper.js';
 import { generateWorkload } from '../../support/trip-workload.js';
+import { waitFor } from '../../support/wait-for.js';
 
 function event(id: string, visitor: string, name = 'search') {
   return JSON.stringify({
@@ -88,14 +89,12 @@ describe('quoteflow processor (real Kafka and ReQL server)', function () {
       const half = Math.floor(records.length / 2);
       await harness.produceTrips(records.slice(0, half), stations);
       const first = harness.startProcessor();
-      const deadline = Date.now() + 60_000;
-      while ((await harness.committedCount()) === 0) {
-        if (Date.now() > deadline) throw new Error('the processor committed nothing');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitFor('a first commit', async () => (await harness.committedCount()) > 0, {
+        timeoutMs: 60_000,
+      });
       await harness.produceTrips(records.slice(half), stations);
+      // Wherever the kill lands (even after the last commit), the restart must count nothing twice.
       await harness.stop(first, 'SIGKILL');
-      expect(await harness.committedCount()).to.be.below(records.length);
 
       harness.startProcessor();
       await harness.waitUntilCaughtUp(120_000);
@@ -109,11 +108,10 @@ describe('quoteflow processor (real Kafka and ReQL server)', function () {
       const records = generateWorkload({ quotes: 800, seed: 5 });
       harness.startProcessor();
       harness.startProcessor();
-      const deadline = Date.now() + 60_000;
-      while ((await harness.groupMembers()) < 2) {
-        if (Date.now() > deadline) throw new Error('two members never joined');
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await waitFor('two members in the group', async () => (await harness.groupMembers()) >= 2, {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+      });
       await harness.produceTrips(records, new Map());
       await harness.waitUntilCaughtUp(120_000);
       expect(await harness.storedLines()).to.deep.equal(resolve(records));
@@ -143,9 +141,11 @@ describe('quoteflow processor (real Kafka and ReQL server)', function () {
       const half = Math.floor(records.length / 2);
       const stations = new Map<string, string>();
       await harness.produceTrips(records.slice(0, half), stations);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // `from` strictly between the two halves' Kafka timestamps (milliseconds): wait for the clock.
+      const producedBefore = Date.now();
+      await waitFor('the clock to pass the first half', () => Date.now() > producedBefore);
       const from = new Date();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor('the clock to pass `from`', () => Date.now() > from.getTime());
       await harness.produceTrips(records.slice(half), stations);
       const child = harness.startProcessor();
       await harness.waitUntilCaughtUp();
