@@ -17,7 +17,7 @@ import { migrate } from '../lib/rethinkdb/migrate.js';
 import { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
 import { TABLES } from '../lib/rethinkdb/tables.js';
 import { BucketClock } from '../processor/core/kpi/buckets.js';
-import { resolutionRules } from '../processor/core/rules.js';
+import { resolutionRules } from '../lib/resolution/rules.js';
 import { StepTimer } from '../processor/pipeline/step-timer.js';
 import type { TripSlotContext } from '../processor/pipeline/trip-slot.js';
 import { TripSlot } from '../processor/pipeline/trip-slot.js';

@@ -8,7 +8,7 @@ import type { DashboardConfig } from '../lib/config/schema.js';
 import type { Logger } from '../lib/logger.js';
 import { packageInfo } from '../lib/package-info.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
-import type { ResolutionRules } from '../processor/core/rules.js';
+import type { ResolutionRules } from '../lib/resolution/rules.js';
 import type { UserStore } from './auth/user-store.js';
 import { AlertStore } from '../lib/alerts/alert-store.js';
 import { alertsRoutes } from './http/alerts-routes.js';

@@ -8,7 +8,7 @@ import { CheckStoreReader } from './check/store-reader.js';
 import { checkTripGroup } from './check/trip-group.js';
 import { BucketClock } from './core/kpi/buckets.js';
 import { RollupDelta } from './core/kpi/rollup-delta.js';
-import type { ResolutionRules } from './core/rules.js';
+import type { ResolutionRules } from '../lib/resolution/rules.js';
 
 export interface CheckReport {
   records: { quotes: number; bookings: number; events: number; rollups: number; identities: number };

@@ -8,7 +8,7 @@ import type { Logger } from '../lib/logger.js';
 import { METRIC_PREFIX } from '../lib/metrics.js';
 import { coPartitionAssigner } from './co-partition-assigner.js';
 import { BucketClock } from './core/kpi/buckets.js';
-import type { ResolutionRules } from './core/rules.js';
+import type { ResolutionRules } from '../lib/resolution/rules.js';
 import { eventJournal, validateEvents } from './pipeline/event-batch.js';
 import type { DlqEntry, InboundBatch } from './pipeline/messages.js';
 import { StepTimer } from './pipeline/step-timer.js';

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { QuoteflowError } from '../lib/errors.js';
 import { resolutionLines } from './core/resolution-output.js';
 import { Resolver } from './core/resolver.js';
-import type { ResolutionRules } from './core/rules.js';
+import type { ResolutionRules } from '../lib/resolution/rules.js';
 import type { ParsedBatch, TripKind } from './resolve/parse-batch.js';
 import { parseBatch } from './resolve/parse-batch.js';
 import { ParsePool } from './resolve/parse-pool.js';

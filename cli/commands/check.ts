@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { checkStore } from '../../processor/check.js';
-import { resolutionRules } from '../../processor/core/rules.js';
+import { resolutionRules } from '../../lib/resolution/rules.js';
 import { commandContext } from '../command-context.js';
 
 /** `quoteflow check`: recompute resolution and rollups from the stored records; exit 1 on any difference. */

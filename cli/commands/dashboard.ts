@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
-import { resolutionRules } from '../../processor/core/rules.js';
+import { resolutionRules } from '../../lib/resolution/rules.js';
 import { DlqMirror } from '../../dashboard/pipeline/dlq-mirror.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
 import { createRedis } from '../../lib/redis.js';

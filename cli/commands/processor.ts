@@ -3,7 +3,7 @@ import { createKafka } from '../../lib/kafka/kafka-client.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { Shutdown } from '../../lib/shutdown.js';
-import { resolutionRules } from '../../processor/core/rules.js';
+import { resolutionRules } from '../../lib/resolution/rules.js';
 import { startOpsServer } from '../../lib/http/ops-server.js';
 import { ProcessorService } from '../../processor/processor-service.js';
 import { ProcessorStore } from '../../processor/store/processor-store.js';

@@ -3,7 +3,7 @@ import { QuoteflowError } from '../../lib/errors.js';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
 import { isTimestamp } from '../../lib/records/timestamp.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
-import { toEpochMs } from '../../processor/core/instant.js';
+import { toEpochMs } from '../../lib/resolution/instant.js';
 import { reprocess } from '../../processor/reprocess.js';
 import { commandContext } from '../command-context.js';
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { resolutionRules } from '../../processor/core/rules.js';
+import { resolutionRules } from '../../lib/resolution/rules.js';
 import { defaultThreads, resolveFiles } from '../../processor/resolve-files.js';
 import { commandContext } from '../command-context.js';
 

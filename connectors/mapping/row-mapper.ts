@@ -4,7 +4,8 @@ import { validateRecord } from '../../lib/records/validate-record.js';
 import type { DlqRecord } from './dlq-record.js';
 import { dlqRecord } from './dlq-record.js';
 import { toUtcIso } from './local-time.js';
-import { normaliseStation, stationKey } from './station-key.js';
+import { normaliseStation } from '../../lib/resolution/normalise.js';
+import { stationKey } from './station-key.js';
 import type { MappedTable } from './table-mapping.js';
 
 export type SourceRow = Readonly<Record<string, unknown>>;

@@ -6,7 +6,7 @@ import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { ValidationIssue } from '../../lib/validation/issues.js';
 import { formatIssues, toValidationIssues, valueFreeErrorMap } from '../../lib/validation/issues.js';
 import type { ClusterDoc, QuoteDoc } from '../../processor/store/documents.js';
-import type { ResolutionRules } from '../../processor/core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import { matchesSearch, parseDemandSearch } from '../queries/demand-search.js';
 import type { RecordFilter } from '../queries/record-filter.js';
 import { parseRecordFilter } from '../queries/record-filter.js';

@@ -14,7 +14,7 @@ import { localDatesToInstants } from '../queries/local-dates.js';
 import { recordsInPeriod } from '../queries/records-query.js';
 import { requireRole } from './authenticate.js';
 import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
-import type { ResolutionRules } from '../../processor/core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import { bookingRule, demandPairs } from '../queries/demand-explanation.js';
 import { localDate } from '../kpi/zoned-time.js';
 

@@ -1,8 +1,8 @@
 import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
-import type { DuplicateExplanation } from '../../processor/core/duplicate-rule.js';
-import { explainDuplicate } from '../../processor/core/duplicate-rule.js';
-import type { ResolutionRules } from '../../processor/core/rules.js';
-import { normaliseQuote } from '../../processor/core/trip-record.js';
+import type { DuplicateExplanation } from '../../lib/resolution/duplicate-rule.js';
+import { explainDuplicate } from '../../lib/resolution/duplicate-rule.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
+import { normaliseQuote } from '../../lib/resolution/trip-record.js';
 
 /** Above this many quotes a demand shows no pair table (pairs grow with the square). */
 export const MAX_EXPLAINED_QUOTES = 40;

@@ -1,4 +1,4 @@
-import { normaliseEmail, normaliseName, normalisePhone } from '../../processor/core/normalise.js';
+import { normaliseEmail, normaliseName, normalisePhone } from '../../lib/resolution/normalise.js';
 
 /** The parts of a quote a search compares. */
 export interface SearchableQuote {

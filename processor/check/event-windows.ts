@@ -3,7 +3,7 @@ import type { CanonicalEvent } from '../../lib/records/canonical.js';
 import type { BucketClock } from '../core/kpi/buckets.js';
 import { addEvent, visitorMarks } from '../core/kpi/event-contributions.js';
 import { RollupDelta } from '../core/kpi/rollup-delta.js';
-import { toEpochMs } from '../core/instant.js';
+import { toEpochMs } from '../../lib/resolution/instant.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

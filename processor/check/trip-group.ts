@@ -2,7 +2,7 @@ import type { BucketClock } from '../core/kpi/buckets.js';
 import { stateTotals } from '../core/kpi/contributions.js';
 import type { RollupDelta } from '../core/kpi/rollup-delta.js';
 import { Resolver } from '../core/resolver.js';
-import type { ResolutionRules } from '../core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import { toTripChange } from '../core/trip-change.js';
 import type { BookingDoc, QuoteDoc } from '../store/documents.js';
 import { setDifferences } from './differences.js';

@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../../lib/records/canonical.js';
-import { toEpochMs } from './instant.js';
-import { normaliseEmail, normalisePhone } from './normalise.js';
+import { toEpochMs } from '../../lib/resolution/instant.js';
+import { normaliseEmail, normalisePhone } from '../../lib/resolution/normalise.js';
 
 /**
  * What an `identify` or `alias` call says about who a web visitor is: table `identities`, one

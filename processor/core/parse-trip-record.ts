@@ -2,7 +2,7 @@ import type { BookingUpsert, QuoteUpsert, RecordDelete } from '../../lib/records
 import { validateRecord } from '../../lib/records/validate-record.js';
 import type { ValidationIssue } from '../../lib/validation/issues.js';
 import type { TripChange } from './resolver.js';
-import type { ResolutionRules } from './rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import { toTripChange } from './trip-change.js';
 
 export type TripRecord = QuoteUpsert | BookingUpsert | RecordDelete;

@@ -2,12 +2,12 @@ import type { RecordVersion } from '../../lib/records/version.js';
 import { compareVersions } from '../../lib/records/version.js';
 import type { VersionMark } from './cdc.js';
 import { supersedes } from './cdc.js';
-import { isDuplicatePair } from './duplicate-rule.js';
+import { isDuplicatePair } from '../../lib/resolution/duplicate-rule.js';
 import { MultiMap, SlotIndex } from './multi-map.js';
-import type { ResolutionRules } from './rules.js';
-import { blockWidthMs } from './rules.js';
-import type { NormalisedBooking, NormalisedQuote, TripFields } from './trip-record.js';
-import { customerKeys, sameCustomer, sameStations } from './trip-record.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
+import { blockWidthMs } from '../../lib/resolution/rules.js';
+import type { NormalisedBooking, NormalisedQuote, TripFields } from '../../lib/resolution/trip-record.js';
+import { customerKeys, sameCustomer, sameStations } from '../../lib/resolution/trip-record.js';
 import type { BatchChanges, BookingView, ClusterView, QuoteView, Transition } from './views.js';
 
 export type TripChange =

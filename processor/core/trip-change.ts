@@ -1,7 +1,7 @@
 import type { BookingUpsert, QuoteUpsert, RecordDelete } from '../../lib/records/canonical.js';
 import type { TripChange } from './resolver.js';
-import type { ResolutionRules } from './rules.js';
-import { normaliseBooking, normaliseQuote } from './trip-record.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
+import { normaliseBooking, normaliseQuote } from '../../lib/resolution/trip-record.js';
 
 /** A validated canonical quote or booking (upsert or delete) as the resolver takes it. */
 export function toTripChange(

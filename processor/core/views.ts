@@ -1,4 +1,4 @@
-import type { NormalisedBooking, NormalisedQuote } from './trip-record.js';
+import type { NormalisedBooking, NormalisedQuote } from '../../lib/resolution/trip-record.js';
 
 /** A live quote with the cluster (demand) it belongs to. */
 export interface QuoteView {

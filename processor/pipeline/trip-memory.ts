@@ -1,9 +1,9 @@
 import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
 import type { Resolver, TripChange } from '../core/resolver.js';
-import type { ResolutionRules } from '../core/rules.js';
-import { blockWidthMs } from '../core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
+import { blockWidthMs } from '../../lib/resolution/rules.js';
 import { toTripChange } from '../core/trip-change.js';
-import type { NormalisedBooking, NormalisedQuote, TripFields } from '../core/trip-record.js';
+import type { NormalisedBooking, NormalisedQuote, TripFields } from '../../lib/resolution/trip-record.js';
 import type { BookingDoc, QuoteDoc } from '../store/documents.js';
 import type { PickupDay, RefKey, TripDocs, TripStoreReader } from './trip-store-reader.js';
 

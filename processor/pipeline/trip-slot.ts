@@ -8,7 +8,7 @@ import { RollupDelta } from '../core/kpi/rollup-delta.js';
 import { describeIssues } from '../core/parse-trip-record.js';
 import { Resolver } from '../core/resolver.js';
 import type { TripChange } from '../core/resolver.js';
-import type { ResolutionRules } from '../core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import { toTripChange } from '../core/trip-change.js';
 import type { BatchChanges } from '../core/views.js';
 import type { BookingDoc, Journal, QuoteDoc, TombstoneDoc } from '../store/documents.js';

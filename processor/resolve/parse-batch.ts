@@ -1,5 +1,5 @@
 import type { TripChange } from '../core/resolver.js';
-import type { ResolutionRules } from '../core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import { describeIssues, parseTripRecord } from '../core/parse-trip-record.js';
 import { splitLines } from './line-reader.js';
 

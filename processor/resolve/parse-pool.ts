@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errorMessage, QuoteflowError } from '../../lib/errors.js';
-import type { ResolutionRules } from '../core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import type { ParsedBatch, TripKind } from './parse-batch.js';
 
 export interface ParseRequest {

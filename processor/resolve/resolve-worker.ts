@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ResolutionRules } from '../core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import type { ParseRequest, ParseResponse } from './parse-pool.js';
 import { parseBatch } from './parse-batch.js';
 

@@ -10,7 +10,7 @@ import { parseConfig } from '../../lib/config/load-config.js';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
 import { createLogger } from '../../lib/logger.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
-import { resolutionRules } from '../../processor/core/rules.js';
+import { resolutionRules } from '../../lib/resolution/rules.js';
 import { ProcessorService } from '../../processor/processor-service.js';
 import { ProcessorStore } from '../../processor/store/processor-store.js';
 

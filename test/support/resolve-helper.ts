@@ -3,8 +3,8 @@ import type { BookingUpsert, QuoteUpsert, RecordDelete } from '../../lib/records
 import type { ResolutionLine } from '../../processor/core/resolution-output.js';
 import { resolutionLines } from '../../processor/core/resolution-output.js';
 import { Resolver } from '../../processor/core/resolver.js';
-import type { ResolutionRules } from '../../processor/core/rules.js';
-import { resolutionRules } from '../../processor/core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
+import { resolutionRules } from '../../lib/resolution/rules.js';
 import { toTripChange } from '../../processor/core/trip-change.js';
 
 export const defaultRules: ResolutionRules = resolutionRules(parseConfig('', {}).config.resolution);

@@ -3,7 +3,7 @@ import type { BucketClock } from '../../processor/core/kpi/buckets.js';
 import { stateTotals } from '../../processor/core/kpi/contributions.js';
 import { RollupDelta } from '../../processor/core/kpi/rollup-delta.js';
 import type { RollupKey } from '../../processor/core/kpi/rollup-delta.js';
-import type { ResolutionRules } from '../../processor/core/rules.js';
+import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import type { BookingDoc, ClusterDoc, QuoteDoc } from '../../processor/store/documents.js';
 import { bookingDoc, clusterDoc, quoteDoc } from '../../processor/store/documents.js';
 import { resolveRecords } from './resolve-helper.js';

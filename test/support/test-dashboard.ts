@@ -8,7 +8,7 @@ import { migrate } from '../../lib/rethinkdb/migrate.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { TABLES } from '../../lib/rethinkdb/tables.js';
 import { createDashboardApp } from '../../dashboard/app.js';
-import { resolutionRules } from '../../processor/core/rules.js';
+import { resolutionRules } from '../../lib/resolution/rules.js';
 import { UserStore } from '../../dashboard/auth/user-store.js';
 import { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { createSessionMiddleware } from '../../dashboard/http/session-middleware.js';

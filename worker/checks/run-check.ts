@@ -5,7 +5,7 @@ import type { Config } from '../../lib/config/schema.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { withProcessorLag } from '../../lib/pipeline/processor-lag.js';
 import { checkStore } from '../../processor/check.js';
-import { resolutionRules } from '../../processor/core/rules.js';
+import { resolutionRules } from '../../lib/resolution/rules.js';
 import type { KafkaOffsets } from '../readers/kafka-offsets.js';
 import { readSourceActivity } from '../readers/activity-reader.js';
 import { readPipelineStatus } from '../readers/pipeline-reader.js';

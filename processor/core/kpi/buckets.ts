@@ -1,4 +1,4 @@
-import { wallClockAt, zonedToEpochMs } from '../instant.js';
+import { wallClockAt, zonedToEpochMs } from '../../../lib/resolution/instant.js';
 
 export const GRANULARITIES = ['minute', 'hour', 'day'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];

@@ -1,6 +1,6 @@
 import type { Resolver } from '../resolver.js';
 import type { BatchChanges, BookingView, ClusterView, QuoteView } from '../views.js';
-import type { TripFields } from '../trip-record.js';
+import type { TripFields } from '../../../lib/resolution/trip-record.js';
 import type { BucketClock } from './buckets.js';
 import { GRANULARITIES } from './buckets.js';
 import type { RollupDelta } from './rollup-delta.js';

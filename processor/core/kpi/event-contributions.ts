@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '../../../lib/records/canonical.js';
-import { toEpochMs } from '../instant.js';
+import { toEpochMs } from '../../../lib/resolution/instant.js';
 import type { BucketClock } from './buckets.js';
 import { GRANULARITIES } from './buckets.js';
 import type { RollupDelta } from './rollup-delta.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createKafka } from '../../../lib/kafka/kafka-client.js';
-import { resolutionRules } from '../../../processor/core/rules.js';
+import { resolutionRules } from '../../../lib/resolution/rules.js';
 import { ProcessorService } from '../../../processor/processor-service.js';
 import type { QuoteDoc, TombstoneDoc } from '../../../processor/store/documents.js';
 import { ProcessorStore } from '../../../processor/store/processor-store.js';

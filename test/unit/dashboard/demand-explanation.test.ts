@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parseConfig } from '../../../lib/config/load-config.js';
 import type { BookingUpsert, QuoteUpsert } from '../../../lib/records/canonical.js';
-import { resolutionRules } from '../../../processor/core/rules.js';
+import { resolutionRules } from '../../../lib/resolution/rules.js';
 import { bookingRule, demandPairs } from '../../../dashboard/queries/demand-explanation.js';
 
 const rules = resolutionRules(parseConfig('', {}).config.resolution);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { quote, remove, stranger } from '../../support/trip-records.js';
 import { parseConfig } from '../../../lib/config/load-config.js';
-import { resolutionRules } from '../../../processor/core/rules.js';
+import { resolutionRules } from '../../../lib/resolution/rules.js';
 import { resolve } from '../../support/resolve-helper.js';
 
 const other = stranger(1);

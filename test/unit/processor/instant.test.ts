@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { toEpochMs } from '../../../processor/core/instant.js';
+import { toEpochMs } from '../../../lib/resolution/instant.js';
 
 describe('toEpochMs', () => {
   describe('when the timestamp carries an offset', () => {

@@ -4,7 +4,7 @@ import {
   normaliseName,
   normalisePhone,
   normaliseStation,
-} from '../../../processor/core/normalise.js';
+} from '../../../lib/resolution/normalise.js';
 
 describe('normalisation', () => {
   describe('when normalising an email', () => {

@@ -1,4 +1,4 @@
-import type { Config, ResolutionConfig } from '../../lib/config/schema.js';
+import type { Config, ResolutionConfig } from '../config/schema.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

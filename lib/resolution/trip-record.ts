@@ -1,4 +1,4 @@
-import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
+import type { BookingUpsert, QuoteUpsert } from '../records/canonical.js';
 import { toEpochMs } from './instant.js';
 import { normaliseEmail, normaliseName, normalisePhone, normaliseStation } from './normalise.js';
 import type { ResolutionRules } from './rules.js';

@@ -1,6 +1,6 @@
-import { QuoteflowError } from '../../lib/errors.js';
-import { parseTimestamp } from '../../lib/records/timestamp.js';
-import { zonedToEpochMs } from '../../lib/time/zone.js';
+import { QuoteflowError } from '../errors.js';
+import { parseTimestamp } from '../records/timestamp.js';
+import { zonedToEpochMs } from '../time/zone.js';
 
 /**
  * Turns canonical timestamps into epoch milliseconds. A timestamp without an offset is a wall-clock
@@ -9,8 +9,8 @@ import { zonedToEpochMs } from '../../lib/time/zone.js';
  * read with the offset in force before the change; an ambiguous one (autumn) as the earlier instant.
  */
 
-export type { WallClock } from '../../lib/time/zone.js';
-export { wallClockAt, zoneOffsetMs, zonedToEpochMs } from '../../lib/time/zone.js';
+export type { WallClock } from '../time/zone.js';
+export { wallClockAt, zoneOffsetMs, zonedToEpochMs } from '../time/zone.js';
 
 /** Epoch milliseconds of a canonical timestamp; `zone` applies only when it carries no offset. */
 const UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/;
