@@ -19,8 +19,9 @@ import { applyOutcome } from './alerts/apply-outcome.js';
 import type { Sender } from './alerts/senders.js';
 import { configuredSenders } from './alerts/senders.js';
 import { runCheck } from './checks/run-check.js';
-import type { CheckJobData, NotificationJobData } from './queues.js';
-import { CHECKS_QUEUE, NOTIFICATIONS_QUEUE, schedulerId } from './queues.js';
+import { sweepOutbox } from './alerts/outbox-sweep.js';
+import type { CheckJobData, MaintenanceJobData, NotificationJobData } from './queues.js';
+import { CHECKS_QUEUE, MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE, schedulerId } from './queues.js';
 import { KafkaOffsets } from './readers/kafka-offsets.js';
 import type { WorkerStatus } from './worker-status.js';
 
@@ -49,6 +50,7 @@ export interface WorkerServiceOptions {
 export class WorkerService {
   private readonly checksQueue: Queue<CheckJobData>;
   private readonly notificationsQueue: Queue<NotificationJobData>;
+  private readonly maintenanceQueue: Queue<MaintenanceJobData>;
   private readonly workers: Worker[] = [];
   private readonly alerts: AlertStore;
   private readonly offsets: KafkaOffsets;
@@ -76,6 +78,7 @@ export class WorkerService {
       connection: redis,
       prefix,
     });
+    this.maintenanceQueue = new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE, { connection: redis, prefix });
     this.alerts = new AlertStore(options.db);
     this.offsets = new KafkaOffsets(options.kafka);
     this.senders = options.senders ?? configuredSenders(config.worker.alerts);
@@ -135,6 +138,14 @@ export class WorkerService {
       (job) => this.deliver(job),
       common,
     );
+    const maintenance = new Worker<MaintenanceJobData>(
+      MAINTENANCE_QUEUE,
+      (job) => this.runMaintenance(job),
+      common,
+    );
+    maintenance.on('failed', (job, error) => {
+      this.recordFailure(`${job?.name ?? 'maintenance'}: ${errorMessage(error)}`);
+    });
     checks.on('failed', (job, error) => {
       this.recordFailure(`check ${job?.name ?? '?'}: ${errorMessage(error)}`);
       this.status.checksFailed += 1;
@@ -142,12 +153,12 @@ export class WorkerService {
     notifications.on('failed', (job, error) => {
       if (job) void this.deliveryFailed(job, error);
     });
-    for (const worker of [checks, notifications]) {
+    for (const worker of [checks, notifications, maintenance]) {
       worker.on('error', (error) => {
         this.options.logger.warn({ err: errorMessage(error) }, 'worker queue error');
       });
     }
-    this.workers.push(checks, notifications);
+    this.workers.push(checks, notifications, maintenance);
     this.running = true;
     redis.on('ready', this.onRedisReady);
     void this.writeStatus();
@@ -161,6 +172,7 @@ export class WorkerService {
    * from several workers at once leaves one scheduler.
    */
   async registerSchedules(): Promise<void> {
+    await this.registerMaintenance();
     const { worker, kpi } = this.options.config;
     for (const check of CHECK_NAMES) {
       const settings = worker.checks[check];
@@ -177,6 +189,46 @@ export class WorkerService {
           opts: { removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } },
         },
       );
+    }
+  }
+
+  /** The housekeeping schedulers: the alert outbox sweep. */
+  private async registerMaintenance(): Promise<void> {
+    const { worker, kpi } = this.options.config;
+    await this.maintenanceQueue.upsertJobScheduler(
+      'sweep:outbox',
+      { pattern: worker.alerts.outboxSweep, tz: kpi.timezone },
+      {
+        name: 'outbox-sweep',
+        data: { task: 'outbox-sweep' },
+        opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
+      },
+    );
+  }
+
+  private async runMaintenance(job: Job<MaintenanceJobData>): Promise<Record<string, unknown>> {
+    const stop = this.jobSeconds.startTimer({ queue: MAINTENANCE_QUEUE, name: job.data.task });
+    try {
+      switch (job.data.task) {
+        case 'outbox-sweep': {
+          const queued = await sweepOutbox({
+            alerts: this.alerts,
+            now: this.clock(),
+            graceMs: this.options.config.worker.alerts.outboxGraceMs,
+            enqueue: (notice) => this.enqueue(notice),
+          });
+          if (queued > 0) this.options.logger.warn({ queued }, 'queued notifications left in the outbox');
+          this.jobs.inc({ queue: MAINTENANCE_QUEUE, name: job.data.task, outcome: 'completed' });
+          return { queued };
+        }
+        default:
+          throw new UnrecoverableError(`unknown maintenance task ${String(job.data.task)}`);
+      }
+    } catch (error) {
+      this.jobs.inc({ queue: MAINTENANCE_QUEUE, name: job.data.task, outcome: 'failed' });
+      throw error;
+    } finally {
+      stop();
     }
   }
 
@@ -226,8 +278,9 @@ export class WorkerService {
   }
 
   /**
-   * One job per channel. The job id is derived from the alert revision that decided it, so a
-   * retried check job that reaches this point again adds nothing twice.
+   * One job per channel, then the notice leaves the alert's outbox. The job id is derived from
+   * the alert revision that decided it, so a retried check job or the outbox sweep that reaches
+   * this point again adds nothing twice while the job is kept in Redis.
    */
   private async enqueue(notice: Notice): Promise<void> {
     const { deliveryAttempts, deliveryBackoffMs } = this.options.config.worker.alerts;
@@ -248,6 +301,7 @@ export class WorkerService {
         },
       );
     }
+    await this.alerts.clearOutbox(notice.alert.id, notice.alert.revision);
   }
 
   private async deliver(job: Job<NotificationJobData>): Promise<void> {
@@ -339,6 +393,7 @@ export class WorkerService {
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.checksQueue.close();
     await this.notificationsQueue.close();
+    await this.maintenanceQueue.close();
     for (const sender of this.senders) sender.close();
     await this.offsets.close();
   }

@@ -145,6 +145,12 @@ export const workerSchema = z
         /** Attempts per notification and channel before it is shown as failed (backoff doubles from 5 s). */
         deliveryAttempts: z.int().min(1).max(20).default(8),
         deliveryBackoffMs: z.int().min(10).default(5000),
+        /**
+         * The outbox sweep (cron, KPI time zone) queues notifications a worker decided but died
+         * before queuing, once they are `outboxGraceMs` old.
+         */
+        outboxSweep: cronExpression.default('* * * * *'),
+        outboxGraceMs: z.int().min(0).default(60_000),
         webhook: z
           .strictObject({
             /** POSTed JSON for every notification; empty: no webhook. Keep tokens out of the file: ${ALERT_WEBHOOK_URL}. */
