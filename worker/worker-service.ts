@@ -23,6 +23,11 @@ import { sweepOutbox } from './alerts/outbox-sweep.js';
 import type { CheckJobData, MaintenanceJobData, NotificationJobData } from './queues.js';
 import { CHECKS_QUEUE, MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE, schedulerId } from './queues.js';
 import { KafkaOffsets } from './readers/kafka-offsets.js';
+import { ExportJobs } from './exports/export-jobs.js';
+import { ReportJobs } from './reports/report-jobs.js';
+import type { ReportMailer } from './reports/report-mailer.js';
+import type { ExportJobData, ReportJobData } from '../lib/jobs/job-queues.js';
+import { EXPORTS_QUEUE, REPORTS_QUEUE } from '../lib/jobs/job-queues.js';
 import type { WorkerStatus } from './worker-status.js';
 
 export interface WorkerServiceOptions {
@@ -36,6 +41,8 @@ export interface WorkerServiceOptions {
   clock?: () => Date;
   /** Replaces the senders the config names (tests). */
   senders?: Sender[];
+  /** Replaces the report mailer the config names (tests). */
+  reportMailer?: ReportMailer;
   /** Identifies this process in pipeline_status; default `<host>:<pid>`. */
   instance?: string;
 }
@@ -53,6 +60,8 @@ export class WorkerService {
   private readonly maintenanceQueue: Queue<MaintenanceJobData>;
   private readonly workers: Worker[] = [];
   private readonly alerts: AlertStore;
+  private readonly reports: ReportJobs;
+  private readonly exports: ExportJobs;
   private readonly offsets: KafkaOffsets;
   private readonly senders: Sender[];
   private readonly clock: () => Date;
@@ -83,6 +92,12 @@ export class WorkerService {
     this.offsets = new KafkaOffsets(options.kafka);
     this.senders = options.senders ?? configuredSenders(config.worker.alerts);
     this.clock = options.clock ?? (() => new Date());
+    const jobDeps = { config, redis, db: options.db, logger: options.logger, clock: this.clock };
+    this.reports = new ReportJobs({
+      ...jobDeps,
+      ...(options.reportMailer ? { mailer: options.reportMailer } : {}),
+    });
+    this.exports = new ExportJobs(jobDeps);
     const now = this.clock().toISOString();
     this.status = {
       id: `worker:${options.instance ?? `${hostname()}:${process.pid}`}`,
@@ -143,6 +158,24 @@ export class WorkerService {
       (job) => this.runMaintenance(job),
       common,
     );
+    const reports = new Worker<ReportJobData>(
+      REPORTS_QUEUE,
+      (job) => this.timed(REPORTS_QUEUE, job, () => this.reports.process(job)),
+      common,
+    );
+    reports.on('failed', (job, error) => {
+      this.recordFailure(`report ${job?.data.reportId ?? '?'}: ${errorMessage(error)}`);
+      if (job) void this.reports.failed(job, error);
+    });
+    const exports = new Worker<ExportJobData>(
+      EXPORTS_QUEUE,
+      (job) => this.timed(EXPORTS_QUEUE, job, () => this.exports.process(job)),
+      common,
+    );
+    exports.on('failed', (job, error) => {
+      this.recordFailure(`export ${job?.data.exportId ?? '?'}: ${errorMessage(error)}`);
+      if (job) void this.exports.failed(job, error);
+    });
     maintenance.on('failed', (job, error) => {
       this.recordFailure(`${job?.name ?? 'maintenance'}: ${errorMessage(error)}`);
     });
@@ -153,12 +186,12 @@ export class WorkerService {
     notifications.on('failed', (job, error) => {
       if (job) void this.deliveryFailed(job, error);
     });
-    for (const worker of [checks, notifications, maintenance]) {
+    for (const worker of [checks, notifications, maintenance, reports, exports]) {
       worker.on('error', (error) => {
         this.options.logger.warn({ err: errorMessage(error) }, 'worker queue error');
       });
     }
-    this.workers.push(checks, notifications, maintenance);
+    this.workers.push(checks, notifications, maintenance, reports, exports);
     this.running = true;
     redis.on('ready', this.onRedisReady);
     void this.writeStatus();
@@ -173,6 +206,7 @@ export class WorkerService {
    */
   async registerSchedules(): Promise<void> {
     await this.registerMaintenance();
+    await this.reports.register();
     const { worker, kpi } = this.options.config;
     for (const check of CHECK_NAMES) {
       const settings = worker.checks[check];
@@ -192,9 +226,44 @@ export class WorkerService {
     }
   }
 
-  /** The housekeeping schedulers: the alert outbox sweep. */
+  /** Counts and times a job of a queue whose handler lives elsewhere (reports, exports). */
+  private async timed<T>(queue: string, job: Job, run: () => Promise<T>): Promise<T> {
+    const stop = this.jobSeconds.startTimer({ queue, name: job.name });
+    try {
+      const result = await run();
+      this.jobs.inc({ queue, name: job.name, outcome: 'completed' });
+      return result;
+    } catch (error) {
+      this.jobs.inc({ queue, name: job.name, outcome: 'failed' });
+      throw error;
+    } finally {
+      stop();
+    }
+  }
+
+  /** The housekeeping schedulers: the alert outbox sweep and the deletion of expired export files. */
   private async registerMaintenance(): Promise<void> {
     const { worker, kpi } = this.options.config;
+    // Report schedules again from RethinkDB: covers a dashboard that saved a report while Redis
+    // was unreachable (the report is stored, its scheduler not).
+    await this.maintenanceQueue.upsertJobScheduler(
+      'sync:reports',
+      { pattern: '*/5 * * * *', tz: kpi.timezone },
+      {
+        name: 'reports-sync',
+        data: { task: 'reports-sync' },
+        opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
+      },
+    );
+    await this.maintenanceQueue.upsertJobScheduler(
+      'cleanup:exports',
+      { pattern: worker.exports.cleanupSchedule, tz: kpi.timezone },
+      {
+        name: 'exports-cleanup',
+        data: { task: 'exports-cleanup' },
+        opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
+      },
+    );
     await this.maintenanceQueue.upsertJobScheduler(
       'sweep:outbox',
       { pattern: worker.alerts.outboxSweep, tz: kpi.timezone },
@@ -220,6 +289,16 @@ export class WorkerService {
           if (queued > 0) this.options.logger.warn({ queued }, 'queued notifications left in the outbox');
           this.jobs.inc({ queue: MAINTENANCE_QUEUE, name: job.data.task, outcome: 'completed' });
           return { queued };
+        }
+        case 'reports-sync': {
+          await this.reports.register();
+          this.jobs.inc({ queue: MAINTENANCE_QUEUE, name: job.data.task, outcome: 'completed' });
+          return {};
+        }
+        case 'exports-cleanup': {
+          const expired = await this.exports.expire(this.clock());
+          this.jobs.inc({ queue: MAINTENANCE_QUEUE, name: job.data.task, outcome: 'completed' });
+          return { expired };
         }
         default:
           throw new UnrecoverableError(`unknown maintenance task ${String(job.data.task)}`);
@@ -394,6 +473,8 @@ export class WorkerService {
     await this.checksQueue.close();
     await this.notificationsQueue.close();
     await this.maintenanceQueue.close();
+    await this.reports.close();
+    await this.exports.close();
     for (const sender of this.senders) sender.close();
     await this.offsets.close();
   }

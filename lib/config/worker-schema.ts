@@ -185,9 +185,48 @@ export const workerSchema = z
           .prefault({}),
       })
       .prefault({}),
+    /** Scheduled reports: saved explore queries, made by the worker and mailed or written to a directory. */
+    reports: z
+      .strictObject({
+        /**
+         * Where reports whose delivery is `directory` are written (a volume the analysts reach);
+         * empty: reports can only be mailed.
+         */
+        directory: z.string().default(''),
+        /** Sender of report mail; the mail goes through worker.alerts.email.smtp. */
+        from: email.default('quoteflow@localhost'),
+        /**
+         * Mail domains reports may be sent to (company data leaves by mail); a recipient elsewhere
+         * is refused when the report is saved. Empty: any domain.
+         */
+        recipientDomains: z
+          .array(z.string().regex(/^[A-Za-z0-9.-]+$/, { message: 'must be a domain' }))
+          .default([]),
+        /** Attempts per run (a failing SMTP server), backing off from backoffMs, doubling. */
+        attempts: z.int().min(1).max(20).default(6),
+        backoffMs: z.int().min(10).default(30_000),
+      })
+      .prefault({}),
+    /** Background exports: large record exports made by the worker, downloaded from the dashboard. */
+    exports: z
+      .strictObject({
+        /** Where export files are written; the dashboard serves them from there (a shared volume). */
+        directory: z.string().min(1).default('/var/lib/quoteflow/exports'),
+        /** An export's file is deleted this many hours after it is done. */
+        ttlHours: z.number().positive().default(24),
+        /** When expired files are deleted (cron, KPI time zone). */
+        cleanupSchedule: cronExpression.default('*/10 * * * *'),
+        /** Least time between two progress reports of one export. */
+        progressIntervalMs: z.int().min(10).default(500),
+        attempts: z.int().min(1).max(20).default(3),
+        backoffMs: z.int().min(10).default(5_000),
+      })
+      .prefault({}),
   })
   .prefault({});
 
 export type WorkerConfig = z.output<typeof workerSchema>;
 export type ChecksConfig = WorkerConfig['checks'];
 export type AlertsConfig = WorkerConfig['alerts'];
+export type ReportsConfig = WorkerConfig['reports'];
+export type ExportsConfig = WorkerConfig['exports'];
