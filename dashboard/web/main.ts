@@ -6,8 +6,10 @@ import { exploreView } from './views/explore-view.js';
 import { liveView } from './views/live-view.js';
 import { pipelineView } from './views/pipeline-view.js';
 import { recordsView } from './views/records-view.js';
+import { exportsView } from './views/exports-view.js';
+import { reportsView } from './views/reports-view.js';
 
-/** The browser app: hash routes (#/live, #/explore, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts). */
+/** The browser app: hash routes (#/live, #/explore, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts, #/reports, #/exports). */
 const root = document.getElementById('app');
 let cleanup: () => void = () => undefined;
 
@@ -34,6 +36,12 @@ function route(): void {
     case 'alerts':
       cleanup = alertsView(root);
       break;
+    case 'reports':
+      cleanup = reportsView(root);
+      break;
+    case 'exports':
+      cleanup = exportsView(root);
+      break;
     default:
       cleanup = liveView(root, params);
   }
@@ -46,6 +54,8 @@ nav?.replaceChildren(
     ['#/explore', 'Explore'],
     ['#/pipeline', 'Pipeline'],
     ['#/alerts', 'Alerts'],
+    ['#/reports', 'Reports'],
+    ['#/exports', 'Exports'],
   ].map(([href, label]) => el('a', { href }, label ?? '')),
 );
 void me().then(() => {
