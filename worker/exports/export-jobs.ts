@@ -39,7 +39,8 @@ export class ExportJobs {
   async process(job: Job<ExportJobData>): Promise<Record<string, unknown>> {
     const { config } = this.options;
     try {
-      const doc = await runExport(job.data.exportId, job.attemptsMade + 1, {
+      // attemptsStarted, not attemptsMade: a run whose worker died (a stalled job) counts too.
+      const doc = await runExport(job.data.exportId, job.attemptsStarted, {
         db: this.options.db,
         exports: this.store,
         config: config.worker.exports,
