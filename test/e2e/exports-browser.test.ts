@@ -107,14 +107,14 @@ describe('exports and reports views in a real browser (Chromium, worker, ReQL se
     );
     const link = page.getByTestId(`download-${id}`);
     await link.waitFor({ timeout: 30_000 });
-    const values = (await page.evaluate('window.barValues')) as string[];
+    const values = await page.evaluate<string[]>('window.barValues');
     const moving = values.map(Number).filter((value) => value > 0 && value < QUOTES);
     expect(moving.length, `bar values ${values.join(',')}`).to.be.greaterThan(0);
     expect(await page.getByTestId(`rows-${id}`).textContent()).to.equal(`${QUOTES} / ${QUOTES}`);
 
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).to.equal('quoteflow-quotes-2026-06-01-2026-07-01.csv');
-    const text = await readFile((await download.path()) ?? '', 'utf8');
+    const text = await readFile(await download.path(), 'utf8');
     expect(text.replace(/^\uFEFF/, '').split('\r\n')).to.have.length(QUOTES + 2);
   });
 

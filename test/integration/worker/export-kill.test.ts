@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import { expect } from 'chai';
 import r from 'rethinkdb';
 import { CHECK_NAMES } from '../../../lib/alerts/alert.js';
+import type { ExportJobData } from '../../../lib/jobs/job-queues.js';
 import { EXPORTS_QUEUE, queueExport } from '../../../lib/jobs/job-queues.js';
 import { createRedis } from '../../../lib/redis.js';
 import { parseRethinkdbUrl } from '../../../lib/rethinkdb/rethinkdb-url.js';
@@ -89,7 +90,7 @@ describe('export worker killed mid-export (real process, Redis, RethinkDB)', fun
     };
     await exports.insert(doc);
     const redis = createRedis({ url: services.redisUrl }, silentLogger);
-    const queue = new Queue(EXPORTS_QUEUE, { connection: redis, prefix: workers.prefix });
+    const queue = new Queue<ExportJobData>(EXPORTS_QUEUE, { connection: redis, prefix: workers.prefix });
     await queueExport(queue, doc.id, { attempts: 3, backoffMs: 100 });
     await queue.close();
     await redis.quit();
