@@ -7,6 +7,7 @@ export const CHECK_NAMES = [
   'freshness',
   'volume',
   'duplicateRate',
+  'conversion',
   'deadLetters',
   'processorLag',
   'collectorSpool',

@@ -98,6 +98,23 @@ export const workerSchema = z
             perStation: z.boolean().default(false),
           })
           .prefault({}),
+        /**
+         * Conversion of the demands first quoted on one day (old enough that each had ageDays to
+         * convert, counting conversions within ageDays) against the same weekday of past weeks.
+         */
+        conversion: z
+          .strictObject({
+            ...scheduled('20 6 * * *'),
+            /** Days every demand of the cohort had to convert; conversions later than that are not counted. */
+            ageDays: z.int().min(1).max(60).default(3),
+            weeks: z.int().min(1).max(12).default(4),
+            /** Fire when the rate is this far from the expectation (absolute: 0.05 = 5 points). */
+            maxDeviation: z.number().min(0).max(1).default(0.05),
+            /** Judge a cohort, and count a past week, only with at least this many demands. */
+            minDemands: z.int().min(1).default(50),
+            perStation: z.boolean().default(false),
+          })
+          .prefault({}),
         /** Records that reached qf.dlq since the previous run. */
         deadLetters: z
           .strictObject({
