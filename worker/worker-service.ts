@@ -48,11 +48,14 @@ export interface WorkerServiceOptions {
 }
 
 /**
- * `quoteflow worker`: two BullMQ queues on Redis. `checks` holds one job scheduler per enabled
- * check (BullMQ makes one job per tick of a scheduler whatever the number of workers, and a job
- * whose worker died is taken up again once its lock expires); `notifications` holds one job per
- * notification and channel, retried with exponential backoff. Redis holds queues, not truth: the
- * schedulers are upserted from the config at every start, alerts live in RethinkDB.
+ * `quoteflow worker`: BullMQ queues on Redis. `checks` holds one job scheduler per enabled check
+ * (BullMQ makes one job per tick of a scheduler whatever the number of workers, and a job whose
+ * worker died is taken up again once its lock expires); `notifications` holds one job per
+ * notification and channel, retried with exponential backoff; `maintenance` the outbox sweep,
+ * the report schedule sync and the expiry of export files; `reports` and `exports` the analysts'
+ * scheduled reports and background exports (worker/reports/, worker/exports/). Redis holds queues,
+ * not truth: the schedulers are upserted from the config and RethinkDB at every start; alerts,
+ * reports and exports live in RethinkDB.
  */
 export class WorkerService {
   private readonly checksQueue: Queue<CheckJobData>;
@@ -106,6 +109,10 @@ export class WorkerService {
       checksFailed: 0,
       notificationsDelivered: 0,
       notificationsFailed: 0,
+      reportsDelivered: 0,
+      reportsFailed: 0,
+      exportsDone: 0,
+      exportsFailed: 0,
       lastFailure: null,
       lastFailureAt: null,
       startedAt: now,
@@ -163,7 +170,11 @@ export class WorkerService {
       (job) => this.timed(REPORTS_QUEUE, job, () => this.reports.process(job)),
       common,
     );
+    reports.on('completed', (_job, result: Record<string, unknown>) => {
+      if (result.report !== 'gone') this.status.reportsDelivered += 1;
+    });
     reports.on('failed', (job, error) => {
+      this.status.reportsFailed += 1;
       this.recordFailure(`report ${job?.data.reportId ?? '?'}: ${errorMessage(error)}`);
       if (job) void this.reports.failed(job, error);
     });
@@ -172,7 +183,11 @@ export class WorkerService {
       (job) => this.timed(EXPORTS_QUEUE, job, () => this.exports.process(job)),
       common,
     );
+    exports.on('completed', () => {
+      this.status.exportsDone += 1;
+    });
     exports.on('failed', (job, error) => {
+      this.status.exportsFailed += 1;
       this.recordFailure(`export ${job?.data.exportId ?? '?'}: ${errorMessage(error)}`);
       if (job) void this.exports.failed(job, error);
     });
@@ -200,9 +215,10 @@ export class WorkerService {
   }
 
   /**
-   * One job scheduler per enabled check, named `check:<name>`, with the check's cron pattern in
-   * the KPI time zone; the scheduler of a disabled check is removed. Upserting the same scheduler
-   * from several workers at once leaves one scheduler.
+   * The housekeeping schedulers, one per saved report (from RethinkDB), and one job scheduler per
+   * enabled check, named `check:<name>`, with the check's cron pattern in the KPI time zone; the
+   * scheduler of a disabled check is removed. Upserting the same scheduler from several workers at
+   * once leaves one scheduler.
    */
   async registerSchedules(): Promise<void> {
     await this.registerMaintenance();

@@ -279,6 +279,17 @@ describe('scheduled reports (real Redis, RethinkDB, SMTP server)', function () {
         ['failed', 1, `mail through 127.0.0.1:${smtp.port} failed (ESOCKET)`],
         ['gave_up', 2, `mail through 127.0.0.1:${smtp.port} failed (ESOCKET)`],
       ]);
+      // The pipeline view's worker row counts them and shows the last one.
+      const row = await waitFor('the worker row counting both failures', async () => {
+        const doc: Record<string, unknown> | null = await workers.rethink.run(
+          r.db(workers.db).table('pipeline_status').get<Record<string, unknown>>('worker:one'),
+        );
+        return doc?.reportsFailed === 2 ? doc : undefined;
+      });
+      expect(row).to.include({
+        reportsDelivered: 0,
+        lastFailure: `report ${id}: mail through 127.0.0.1:${smtp.port} failed (ESOCKET)`,
+      });
     });
   });
 
