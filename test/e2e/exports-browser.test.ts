@@ -5,9 +5,8 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import r from 'rethinkdb';
-import { CHECK_NAMES } from '../../lib/alerts/alert.js';
 import { TestDashboard } from '../support/test-dashboard.js';
-import { TestWorkers } from '../support/test-worker.js';
+import { TestWorkers, noChecks } from '../support/test-worker.js';
 
 const QUOTES = 6000;
 
@@ -95,13 +94,7 @@ describe('exports and reports views in a real browser (Chromium, worker, ReQL se
 
     await workers.start(
       workers.config(
-        [
-          '  checks:',
-          ...CHECK_NAMES.map((name) => `    ${name}: { enabled: false }`),
-          '  exports:',
-          `    directory: '${directory}'`,
-          '    progressIntervalMs: 10',
-        ].join('\n'),
+        [noChecks(), '  exports:', `    directory: '${directory}'`, '    progressIntervalMs: 10'].join('\n'),
       ),
       'one',
     );

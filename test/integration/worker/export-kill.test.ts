@@ -1,12 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { expect } from 'chai';
 import r from 'rethinkdb';
-import { CHECK_NAMES } from '../../../lib/alerts/alert.js';
 import type { ExportJobData } from '../../../lib/jobs/job-queues.js';
 import { EXPORTS_QUEUE, queueExport } from '../../../lib/jobs/job-queues.js';
 import { createRedis } from '../../../lib/redis.js';
@@ -14,10 +12,11 @@ import { parseRethinkdbUrl } from '../../../lib/rethinkdb/rethinkdb-url.js';
 import type { ExportDoc } from '../../../dashboard/exports/export-doc.js';
 import { ExportStore } from '../../../dashboard/exports/export-store.js';
 import { waitFor } from '../../support/alert-receivers.js';
-import { repoRoot, services } from '../../support/services.js';
+import { services } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
-import { TestWorkers } from '../../support/test-worker.js';
+import { TestWorkers, noChecks } from '../../support/test-worker.js';
+import { spawnWorkerProcess } from '../../support/worker-process.js';
 
 const QUOTES = 20_000;
 
@@ -63,8 +62,7 @@ describe('export worker killed mid-export (real process, Redis, RethinkDB)', fun
   it('should leave the export to another worker, which writes it whole', async () => {
     const workerYaml = [
       '  stalledJobMs: 2000',
-      '  checks:',
-      ...CHECK_NAMES.map((name) => `    ${name}: { enabled: false }`),
+      noChecks(),
       '  exports:',
       `    directory: '${directory}'`,
       '    progressIntervalMs: 10',
@@ -95,29 +93,14 @@ describe('export worker killed mid-export (real process, Redis, RethinkDB)', fun
     await queue.close();
     await redis.quit();
 
-    const file = join(directory, 'quoteflow.yaml');
-    await writeFile(file, `worker:\n  queuePrefix: ${workers.prefix}\n  httpPort: 0\n${workerYaml}\n`);
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !name.startsWith('QF_')),
-    );
-    let output = '';
-    child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', '-c', file, 'worker'], {
-      cwd: repoRoot,
-      env: {
-        ...inherited,
-        QF_RETHINKDB_URL: `rethinkdb://127.0.0.1:${proxy.port}/${workers.db}`,
-        QF_REDIS_URL: services.redisUrl,
-        QF_KAFKA_BROKERS: services.kafkaBrokers.join(','),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const worker = await spawnWorkerProcess({
+      dir: directory,
+      queuePrefix: workers.prefix,
+      workerYaml,
+      rethinkdbUrl: `rethinkdb://127.0.0.1:${proxy.port}/${workers.db}`,
     });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child?.on('exit', (_code, signal) => {
-        resolve(signal);
-      }),
-    );
+    child = worker.child;
+    const { exited } = worker;
 
     // Mid-file: some rows written, not all. Stall its database link there, then kill it.
     const midway = await waitFor(
@@ -128,7 +111,7 @@ describe('export worker killed mid-export (real process, Redis, RethinkDB)', fun
       },
       45_000,
     ).catch((error: unknown) => {
-      throw new Error(`${String(error)}; worker output: ${output}`);
+      throw new Error(`${String(error)}; worker output: ${worker.output()}`);
     });
     proxy.stall();
     child.kill('SIGKILL');

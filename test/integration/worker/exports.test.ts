@@ -5,11 +5,10 @@ import { expect } from 'chai';
 import r from 'rethinkdb';
 import type { Socket } from 'socket.io-client';
 import { io } from 'socket.io-client';
-import { CHECK_NAMES } from '../../../lib/alerts/alert.js';
 import { waitFor } from '../../support/alert-receivers.js';
 import type { HttpSession } from '../../support/http-session.js';
 import { TestDashboard } from '../../support/test-dashboard.js';
-import { TestWorkers } from '../../support/test-worker.js';
+import { TestWorkers, noChecks } from '../../support/test-worker.js';
 
 const QUOTES = 3000;
 
@@ -44,14 +43,9 @@ describe('background exports (real Redis, RethinkDB, Socket.IO)', function () {
   const sockets: Socket[] = [];
 
   const workerYaml = (extra: string[] = []) =>
-    [
-      '  checks:',
-      ...CHECK_NAMES.map((name) => `    ${name}: { enabled: false }`),
-      '  exports:',
-      `    directory: '${directory}'`,
-      '    progressIntervalMs: 10',
-      ...extra,
-    ].join('\n');
+    [noChecks(), '  exports:', `    directory: '${directory}'`, '    progressIntervalMs: 10', ...extra].join(
+      '\n',
+    );
 
   beforeEach(async () => {
     workers = new TestWorkers();

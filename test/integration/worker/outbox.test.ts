@@ -1,15 +1,13 @@
 import { expect } from 'chai';
 import r from 'rethinkdb';
 import type { AlertDoc } from '../../../lib/alerts/alert.js';
-import { CHECK_NAMES } from '../../../lib/alerts/alert.js';
 import { WebhookReceiver, waitFor } from '../../support/alert-receivers.js';
-import { TestWorkers, onlyCheckEverySecond } from '../../support/test-worker.js';
+import { TestWorkers, noChecks, onlyCheckEverySecond } from '../../support/test-worker.js';
 
 /** A worker that runs no check, only the outbox sweep (every second, entries older than graceMs). */
 const sweepOnly = (webhookUrl: string, graceMs: number) =>
   [
-    '  checks:',
-    ...CHECK_NAMES.map((name) => `    ${name}: { enabled: false }`),
+    noChecks(),
     '  alerts:',
     "    outboxSweep: '* * * * * *'",
     `    outboxGraceMs: ${graceMs}`,

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { expect } from 'chai';
 import r from 'rethinkdb';
-import { CHECK_NAMES } from '../../../lib/alerts/alert.js';
 import { REPORTS_QUEUE, reportSchedulerId } from '../../../lib/jobs/job-queues.js';
 import { createRedis } from '../../../lib/redis.js';
 import { reportPeriod } from '../../../dashboard/reports/report-period.js';
@@ -14,7 +13,7 @@ import { mailAttachment } from '../../support/mail-attachment.js';
 import { services } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import { TestDashboard } from '../../support/test-dashboard.js';
-import { TestWorkers } from '../../support/test-worker.js';
+import { TestWorkers, noChecks } from '../../support/test-worker.js';
 
 const ZONE = 'Europe/Rome';
 
@@ -61,8 +60,7 @@ describe('scheduled reports (real Redis, RethinkDB, SMTP server)', function () {
   /** A worker running no check, its mail to the test SMTP server, reports retried fast. */
   const workerYaml = (smtpPort: number) =>
     [
-      '  checks:',
-      ...CHECK_NAMES.map((name) => `    ${name}: { enabled: false }`),
+      noChecks(),
       '  alerts:',
       `    email: { smtp: { host: 127.0.0.1, port: ${smtpPort} } }`,
       '  reports:',
