@@ -65,6 +65,16 @@ export function exportsRoutes(options: ExportsRoutesOptions): Router {
       res.status(400).json({ error: 'bad_request', message: formatIssues(issues), issues });
       return;
     }
+    const active = (await exports.ofOwner(req.user.id, 50)).filter(
+      (other) => other.state === 'queued' || other.state === 'running',
+    );
+    if (active.length >= config.maxActivePerUser) {
+      res.status(429).json({
+        error: 'too_many_exports',
+        message: `at most ${config.maxActivePerUser} exports may run at once; wait for one to finish`,
+      });
+      return;
+    }
     const { limit: _l, offset: _o, ...filter } = parsed.filter;
     const fileFormat = format === 'xlsx' ? 'xlsx' : 'csv';
     const doc: ExportDoc = {

@@ -301,7 +301,7 @@ export const OPENAPI_DOCUMENT = {
         summary:
           'start a background export (analyst): { kind, format, from, to, source, station, carGroup, channel, type }; progress over Socket.IO namespace /exports',
         requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 202: json('{ export }'), 400: error, 403: error },
+        responses: { 202: json('{ export }'), 400: error, 403: error, 429: error },
       },
     },
     '/exports/{id}': {

@@ -233,6 +233,8 @@ export const workerSchema = z
         ttlHours: z.number().positive().default(24),
         /** When expired files are deleted (cron, KPI time zone). */
         cleanupSchedule: cronExpression.default('*/10 * * * *'),
+        /** Exports one user may have queued or running at once (a 429 past it): a big export costs the store. */
+        maxActivePerUser: z.int().min(1).max(100).default(3),
         /** Least time between two progress reports of one export. */
         progressIntervalMs: z.int().min(10).default(500),
         attempts: z.int().min(1).max(20).default(3),

@@ -50,25 +50,38 @@ export class ExportJobs {
       });
       return { state: doc?.state ?? 'gone', rows: doc?.rows ?? 0 };
     } catch (error) {
-      if (isPermanent(error)) throw new UnrecoverableError(errorMessage(error));
+      const permanent = isPermanent(error);
+      // Written before the job fails, so the dashboard, told by the queue's `failed` event, reads
+      // the export's final state (the `failed` handler below covers a job failed as stalled).
+      await this.recordFailure(job, error, permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+      if (permanent) throw new UnrecoverableError(errorMessage(error));
       throw error;
     }
   }
 
-  /** A failed attempt shows on the export; the last one marks it failed. */
-  async failed(job: Job<ExportJobData>, error: Error): Promise<void> {
-    const attempts = job.opts.attempts ?? 1;
-    const gaveUp = job.attemptsMade >= attempts || error instanceof UnrecoverableError;
+  private async recordFailure(job: Job<ExportJobData>, error: unknown, gaveUp: boolean): Promise<void> {
     try {
       await this.store.update(job.data.exportId, {
         state: gaveUp ? 'failed' : 'queued',
         error: gaveUp
           ? errorMessage(error)
-          : `attempt ${job.attemptsMade} failed, retrying: ${errorMessage(error)}`,
+          : `attempt ${job.attemptsMade + 1} failed, retrying: ${errorMessage(error)}`,
         finishedAt: gaveUp ? this.options.clock().toISOString() : null,
       });
     } catch (writeError) {
       this.options.logger.warn({ err: errorMessage(writeError) }, 'cannot record a failed export');
+    }
+  }
+
+  /**
+   * A job that failed outside `process` (stalled too often, its worker dying each time) is marked
+   * failed here; one that failed inside was recorded before it failed.
+   */
+  async failed(job: Job<ExportJobData>, error: Error): Promise<void> {
+    const attempts = job.opts.attempts ?? 1;
+    if (job.attemptsMade >= attempts || error instanceof UnrecoverableError) {
+      const doc = await this.store.get(job.data.exportId).catch(() => undefined);
+      if (doc && doc.state !== 'failed') await this.recordFailure(job, error, true);
     }
   }
 

@@ -53,7 +53,12 @@ describe('background exports (real Redis, RethinkDB, Socket.IO)', function () {
     directory = await mkdtemp(join(tmpdir(), 'qf-exports-'));
     dashboard = new TestDashboard(
       'UTC',
-      { QF_WORKER_QUEUE_PREFIX: workers.prefix, QF_WORKER_EXPORTS_DIRECTORY: directory },
+      {
+        QF_WORKER_QUEUE_PREFIX: workers.prefix,
+        QF_WORKER_EXPORTS_DIRECTORY: directory,
+        QF_WORKER_EXPORTS_ATTEMPTS: '2',
+        QF_WORKER_EXPORTS_BACKOFF_MS: '100',
+      },
       workers.db,
     );
     await workers.rethink.run(
@@ -167,6 +172,39 @@ describe('background exports (real Redis, RethinkDB, Socket.IO)', function () {
         { path: 'format', message: 'must be csv or xlsx' },
         { path: 'from', message: 'must be an ISO-8601 date-time, e.g. 2026-06-25T00:00:00Z' },
       ]);
+    });
+  });
+
+  describe('when a user asks for more exports than may run at once', () => {
+    it('should answer 429 past worker.exports.maxActivePerUser, for that user only', async () => {
+      const body = { kind: 'quotes', from: '2026-06-01', to: '2026-07-01' };
+      // No worker runs: the first three stay queued.
+      for (let n = 0; n < 3; n++) expect((await start(ana, body)).status).to.equal(202);
+      const refused = await start(ana, body);
+      expect(refused.status).to.equal(429);
+      expect(refused.json?.message).to.equal('at most 3 exports may run at once; wait for one to finish');
+      expect((await start(bob, body)).status).to.equal(202);
+    });
+  });
+
+  describe('when an export cannot be written', () => {
+    it('should retry it, then push its failure with the reason to the owner', async () => {
+      const socket = connect(ana.session);
+      await new Promise<void>((resolve) =>
+        socket.once('connect', () => {
+          resolve();
+        }),
+      );
+      const ended: Record<string, unknown>[] = [];
+      socket.on('export', (doc: Record<string, unknown>) => ended.push(doc));
+      // The dashboard queued it with 2 attempts, 100 ms apart (its config; see beforeEach).
+      const yaml = workerYaml().replace(`directory: '${directory}'`, "directory: '/dev/null/exports'");
+      await workers.start(workers.config(yaml), 'one');
+      const started = await start(ana, { kind: 'quotes', from: '2026-06-01', to: '2026-07-01' });
+      const id = (started.json?.export as { id: string }).id;
+      const failed = await waitFor('the failed export pushed', () => ended[0]);
+      expect(failed).to.include({ id, state: 'failed', attempts: 2 });
+      expect(failed.error).to.match(/^ENOTDIR: not a directory/);
     });
   });
 
