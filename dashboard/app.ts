@@ -127,6 +127,7 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
       queue: new Queue<ReportJobData>(REPORTS_QUEUE, { connection: redis, prefix }),
       config: options.worker.reports,
       zone: options.zone,
+      logger,
     }),
   );
   app.use(

@@ -222,7 +222,11 @@ export class WorkerService {
    */
   async registerSchedules(): Promise<void> {
     await this.registerMaintenance();
-    await this.reports.register();
+    // Reports come from RethinkDB: a store not reachable yet must not keep the checks from
+    // starting; the reports-sync job registers them within 5 minutes.
+    await this.reports.register().catch((error: unknown) => {
+      this.options.logger.warn({ err: errorMessage(error) }, 'cannot register the report schedules yet');
+    });
     const { worker, kpi } = this.options.config;
     for (const check of CHECK_NAMES) {
       const settings = worker.checks[check];

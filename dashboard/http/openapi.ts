@@ -262,7 +262,7 @@ export const OPENAPI_DOCUMENT = {
         summary:
           'save a report (analyst): { name, period, granularity, groupBy, filter, format, schedule, delivery, recipients }; scheduled at once',
         requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 201: json('{ report }'), 400: error, 403: error },
+        responses: { 201: json('{ report, scheduled }'), 400: error, 403: error },
       },
     },
     '/reports/{id}': {
@@ -275,7 +275,7 @@ export const OPENAPI_DOCUMENT = {
         summary: 'replace a report (its owner or an admin); rescheduled at once',
         parameters: [idParameter],
         requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 200: json('{ report }'), 400: error, 403: error, 404: error },
+        responses: { 200: json('{ report, scheduled }'), 400: error, 403: error, 404: error },
       },
       delete: {
         summary: 'delete a report and its schedule (its owner or an admin)',

@@ -2,6 +2,8 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 import type { Queue } from 'bullmq';
 import type { ReportsConfig } from '../../lib/config/worker-schema.js';
+import { errorMessage } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
 import type { ReportJobData } from '../../lib/jobs/job-queues.js';
 import { runReportNow, scheduleReport, unscheduleReport } from '../../lib/jobs/job-queues.js';
 import type { ValidationIssue } from '../../lib/validation/issues.js';
@@ -18,6 +20,7 @@ export interface ReportsRoutesOptions {
   queue: Queue<ReportJobData>;
   config: ReportsConfig;
   zone: string;
+  logger: Logger;
   clock?: () => Date;
 }
 
@@ -76,6 +79,21 @@ export function reportsRoutes(options: ReportsRoutesOptions): Router {
     return report;
   };
 
+  /**
+   * Schedules a saved report. The report is stored either way: with Redis away, the workers'
+   * reports-sync job schedules it within 5 minutes, so `false` means "later", not "never" (and
+   * answering an error would make the analyst save it twice).
+   */
+  const schedule = async (report: ReportDoc): Promise<boolean> => {
+    try {
+      await scheduleReport(queue, report, zone, retry);
+      return true;
+    } catch (error) {
+      options.logger.warn({ report: report.id, err: errorMessage(error) }, 'cannot schedule a report yet');
+      return false;
+    }
+  };
+
   router.get('/reports', async (_req, res) => {
     res.json({ zone, reports: await reports.list() });
   });
@@ -93,8 +111,7 @@ export function reportsRoutes(options: ReportsRoutesOptions): Router {
     const input = parse(req, res);
     if (!input || !req.user) return;
     const report = await reports.create(input, req.user.id, clock());
-    await scheduleReport(queue, report, zone, retry);
-    res.status(201).json({ report });
+    res.status(201).json({ report, scheduled: await schedule(report) });
   });
 
   router.put('/reports/:id', requireRole('analyst'), async (req, res) => {
@@ -103,8 +120,7 @@ export function reportsRoutes(options: ReportsRoutesOptions): Router {
     const input = parse(req, res);
     if (!input) return;
     const report = await reports.replace(current, input, clock());
-    await scheduleReport(queue, report, zone, retry);
-    res.json({ report });
+    res.json({ report, scheduled: await schedule(report) });
   });
 
   router.delete('/reports/:id', requireRole('analyst'), async (req, res) => {

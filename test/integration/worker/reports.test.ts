@@ -166,6 +166,7 @@ describe('scheduled reports (real Redis, RethinkDB, SMTP server)', function () {
     it('should schedule it at once, in the KPI time zone', async () => {
       const created = await create(analyst, analystCsrf, reportBody());
       expect(created.status, created.text).to.equal(201);
+      expect(created.json?.scheduled).to.equal(true);
       const id = (created.json?.report as { id: string }).id;
       const scheduler = await queue.getJobScheduler(reportSchedulerId(id));
       expect(scheduler).to.include({ pattern: '0 6 * * *', tz: ZONE });
