@@ -31,7 +31,13 @@ const email = z
 /** What an analyst sends to create or replace a report. */
 export const reportInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    // No control characters: the name goes into a mail subject and a file name.
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[^\p{Cc}]*$/u, { message: 'must not hold control characters (line breaks, tabs…)' }),
     period: z.enum(REPORT_PERIODS),
     granularity: z.enum(EXPLORE_GRANULARITIES).default('day'),
     groupBy: z.enum(GROUP_BY).nullable().default(null),

@@ -97,13 +97,14 @@ describe('report input', () => {
   it('should name every bad field without echoing it', () => {
     expect(
       parse({
-        name: 'x',
+        name: 'x\r\nBcc: everyone@example.com',
         period: 'fortnight',
         schedule: '61 * * * *',
         recipients: ['not-an-address'],
         filter: { colour: 'red' },
       }),
     ).to.deep.equal([
+      { path: 'name', message: 'must not hold control characters (line breaks, tabs…)' },
       {
         path: 'period',
         message:
