@@ -111,7 +111,7 @@ describe('exports and reports views in a real browser (Chromium, worker, ReQL se
     expect(text.replace(/^\uFEFF/, '').split('\r\n')).to.have.length(QUOTES + 2);
   });
 
-  it('should name a bad cron expression, then list the saved report', async () => {
+  it('should name a bad cron expression, then list the saved report and edit it', async () => {
     await page.goto(`${base}/#/reports`);
     const form = page.getByTestId('report-form');
     await form.waitFor({ state: 'visible', timeout: 10_000 });
@@ -131,5 +131,15 @@ describe('exports and reports views in a real browser (Chromium, worker, ReQL se
     await row.first().waitFor({ timeout: 10_000 });
     expect(await row.first().locator('td').first().textContent()).to.equal('Weekly stations');
     expect(await page.getByTestId('reports-message').textContent()).to.equal('');
+
+    // Edit it: the form takes its values, saving replaces it (one report, the new schedule).
+    const id = (await row.first().getAttribute('data-report-id')) ?? '';
+    await page.getByTestId(`edit-${id}`).click();
+    expect(await form.locator('input[name=name]').inputValue()).to.equal('Weekly stations');
+    expect(await form.locator('select[name=period]').inputValue()).to.equal('lastWeek');
+    await form.locator('input[name=schedule]').fill('30 8 * * 1');
+    await form.getByRole('button', { name: 'Save report' }).click();
+    await row.first().getByText('30 8 * * 1').waitFor({ timeout: 10_000 });
+    expect(await row.count()).to.equal(1);
   });
 });

@@ -20,6 +20,7 @@ interface Report {
   schedule: string;
   delivery: string;
   recipients: string[];
+  filter: { source?: string; station?: string };
   lastRun: Run | null;
 }
 
@@ -41,15 +42,17 @@ function select(name: string, options: string[], labels: Record<string, string> 
 /**
  * Scheduled reports (#/reports): saved explore queries the worker runs on a cron (in the KPI time
  * zone) and mails as CSV/XLSX, or writes to the reports directory. Analysts create them; their
- * owner or an admin runs one now or deletes it; viewers only read. A refused field is named.
+ * owner or an admin edits, runs one now or deletes it; viewers only read. A refused field is named.
  */
 export function reportsView(root: HTMLElement): () => void {
   const message = el('p', { class: 'error', role: 'alert', 'data-testid': 'reports-message' });
   const list = el('table', { 'data-testid': 'reports-table' });
+  const title = el('h3', {}, 'New report');
+  const cancel = el('button', { type: 'button', hidden: 'hidden' }, 'Cancel');
   const form = el(
     'form',
     { 'data-testid': 'report-form', hidden: 'hidden' },
-    el('h3', {}, 'New report'),
+    title,
     el('label', {}, 'Name ', el('input', { name: 'name', required: 'required', size: '30' })),
     ' ',
     el('label', {}, 'Period ', select('period', PERIODS)),
@@ -86,9 +89,40 @@ export function reportsView(root: HTMLElement): () => void {
     ),
     ' ',
     el('button', { type: 'submit' }, 'Save report'),
+    ' ',
+    cancel,
   );
   root.append(el('h2', {}, 'Scheduled reports'), message, list, form);
   let user: { email: string; role: string } | undefined;
+  /** The report being edited (the form then replaces it), or undefined for a new one. */
+  let editing: string | undefined;
+
+  const setField = (name: string, value: string) => {
+    const field = form.elements.namedItem(name);
+    if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = value;
+  };
+  const stopEditing = () => {
+    editing = undefined;
+    title.textContent = 'New report';
+    cancel.hidden = true;
+    form.reset();
+  };
+  cancel.addEventListener('click', stopEditing);
+  const edit = (report: Report) => {
+    editing = report.id;
+    title.textContent = `Edit report "${report.name}"`;
+    cancel.hidden = false;
+    setField('name', report.name);
+    setField('period', report.period);
+    setField('granularity', report.granularity);
+    setField('groupBy', report.groupBy ?? '');
+    setField('source', report.filter.source ?? '');
+    setField('station', report.filter.station ?? '');
+    setField('format', report.format);
+    setField('schedule', report.schedule);
+    setField('delivery', report.delivery);
+    setField('recipients', report.recipients.join(', '));
+  };
 
   const act = async (change: () => Promise<unknown>) => {
     try {
@@ -107,6 +141,10 @@ export function reportsView(root: HTMLElement): () => void {
       (report.owner !== user.email.toLowerCase() && user.role !== 'admin')
     )
       return el('td', {});
+    const change = el('button', { type: 'button', 'data-testid': `edit-${report.id}` }, 'Edit');
+    change.addEventListener('click', () => {
+      edit(report);
+    });
     const run = el('button', { type: 'button', 'data-testid': `run-${report.id}` }, 'Run now');
     run.addEventListener('click', () => void act(() => sendJson('POST', `/api/v1/reports/${report.id}/run`)));
     const remove = el('button', { type: 'button', 'data-testid': `delete-${report.id}` }, 'Delete');
@@ -114,7 +152,7 @@ export function reportsView(root: HTMLElement): () => void {
       'click',
       () => void act(() => sendJson('DELETE', `/api/v1/reports/${report.id}`)),
     );
-    return el('td', {}, run, ' ', remove);
+    return el('td', {}, change, ' ', run, ' ', remove);
   };
 
   const load = async () => {
@@ -184,8 +222,9 @@ export function reportsView(root: HTMLElement): () => void {
     };
     // A refused field comes back named by the API (e.g. `schedule: must be a cron expression…`).
     void act(async () => {
-      await sendJson('POST', '/api/v1/reports', body);
-      form.reset();
+      if (editing === undefined) await sendJson('POST', '/api/v1/reports', body);
+      else await sendJson('PUT', `/api/v1/reports/${encodeURIComponent(editing)}`, body);
+      stopEditing();
     });
   });
 
