@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
@@ -10,15 +9,15 @@ import r from 'rethinkdb';
 import { CHECK_NAMES, alertId, isCheckName } from '../lib/alerts/alert.js';
 import { AlertStore } from '../lib/alerts/alert-store.js';
 import type { Config } from '../lib/config/schema.js';
-import { errorMessage, isRetriable } from '../lib/errors.js';
+import { errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { METRIC_PREFIX } from '../lib/metrics.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
-import type { Notice } from './alerts/apply-outcome.js';
 import { applyOutcome } from './alerts/apply-outcome.js';
 import type { Sender } from './alerts/senders.js';
 import { configuredSenders } from './alerts/senders.js';
 import { runCheck } from './checks/run-check.js';
+import { NotificationJobs } from './alerts/notification-jobs.js';
 import { sweepOutbox } from './alerts/outbox-sweep.js';
 import type { CheckJobData, MaintenanceJobData, NotificationJobData } from './queues.js';
 import { CHECKS_QUEUE, MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE, schedulerId } from './queues.js';
@@ -59,14 +58,13 @@ export interface WorkerServiceOptions {
  */
 export class WorkerService {
   private readonly checksQueue: Queue<CheckJobData>;
-  private readonly notificationsQueue: Queue<NotificationJobData>;
+  private readonly notifications: NotificationJobs;
   private readonly maintenanceQueue: Queue<MaintenanceJobData>;
   private readonly workers: Worker[] = [];
   private readonly alerts: AlertStore;
   private readonly reports: ReportJobs;
   private readonly exports: ExportJobs;
   private readonly offsets: KafkaOffsets;
-  private readonly senders: Sender[];
   private readonly clock: () => Date;
   private readonly status: WorkerStatus;
   private statusTimer: NodeJS.Timeout | undefined;
@@ -86,14 +84,9 @@ export class WorkerService {
     const { config, redis, registry } = options;
     const prefix = config.worker.queuePrefix;
     this.checksQueue = new Queue<CheckJobData>(CHECKS_QUEUE, { connection: redis, prefix });
-    this.notificationsQueue = new Queue<NotificationJobData>(NOTIFICATIONS_QUEUE, {
-      connection: redis,
-      prefix,
-    });
     this.maintenanceQueue = new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE, { connection: redis, prefix });
     this.alerts = new AlertStore(options.db);
     this.offsets = new KafkaOffsets(options.kafka);
-    this.senders = options.senders ?? configuredSenders(config.worker.alerts);
     this.clock = options.clock ?? (() => new Date());
     const jobDeps = { config, redis, db: options.db, logger: options.logger, clock: this.clock };
     this.reports = new ReportJobs({
@@ -130,6 +123,16 @@ export class WorkerService {
       labelNames: ['channel', 'outcome'],
       registers: [registry],
     });
+    this.notifications = new NotificationJobs({
+      config: config.worker.alerts,
+      redis,
+      prefix,
+      alerts: this.alerts,
+      senders: options.senders ?? configuredSenders(config.worker.alerts),
+      logger: options.logger,
+      clock: this.clock,
+      deliveries: this.deliveries,
+    });
     this.jobSeconds = new Histogram({
       name: `${METRIC_PREFIX}worker_job_duration_seconds`,
       help: 'Time a job took, by queue and job name',
@@ -157,12 +160,12 @@ export class WorkerService {
     const checks = new Worker<CheckJobData>(CHECKS_QUEUE, (job) => this.runCheckJob(job), common);
     const notifications = new Worker<NotificationJobData>(
       NOTIFICATIONS_QUEUE,
-      (job) => this.deliver(job),
+      (job) => this.notifications.deliver(job),
       common,
     );
     const maintenance = new Worker<MaintenanceJobData>(
       MAINTENANCE_QUEUE,
-      (job) => this.runMaintenance(job),
+      (job) => this.timed(MAINTENANCE_QUEUE, job, () => this.runMaintenance(job.data.task)),
       common,
     );
     const reports = new Worker<ReportJobData>(
@@ -198,8 +201,17 @@ export class WorkerService {
       this.recordFailure(`check ${job?.name ?? '?'}: ${errorMessage(error)}`);
       this.status.checksFailed += 1;
     });
+    notifications.on('completed', () => {
+      this.status.notificationsDelivered += 1;
+    });
     notifications.on('failed', (job, error) => {
-      if (job) void this.deliveryFailed(job, error);
+      this.status.notificationsFailed += 1;
+      if (!job) return;
+      const { alert, channel } = job.data;
+      this.recordFailure(
+        `notification ${alertId(alert.check, alert.subject)} by ${channel}: ${errorMessage(error)}`,
+      );
+      void this.notifications.failed(job, error);
     });
     for (const worker of [checks, notifications, maintenance, reports, exports]) {
       worker.on('error', (error) => {
@@ -246,7 +258,7 @@ export class WorkerService {
     }
   }
 
-  /** Counts and times a job of a queue whose handler lives elsewhere (reports, exports). */
+  /** Counts and times a job of the maintenance, reports and exports queues. */
   private async timed<T>(queue: string, job: Job, run: () => Promise<T>): Promise<T> {
     const stop = this.jobSeconds.startTimer({ queue, name: job.name });
     try {
@@ -261,73 +273,50 @@ export class WorkerService {
     }
   }
 
-  /** The housekeeping schedulers: the alert outbox sweep and the deletion of expired export files. */
+  /**
+   * The housekeeping schedulers: the alert outbox sweep, the report schedules again from RethinkDB
+   * (a report saved while Redis was unreachable is stored, its scheduler not), and the deletion of
+   * expired export files.
+   */
   private async registerMaintenance(): Promise<void> {
     const { worker, kpi } = this.options.config;
-    // Report schedules again from RethinkDB: covers a dashboard that saved a report while Redis
-    // was unreachable (the report is stored, its scheduler not).
-    await this.maintenanceQueue.upsertJobScheduler(
-      'sync:reports',
-      { pattern: '*/5 * * * *', tz: kpi.timezone },
-      {
-        name: 'reports-sync',
-        data: { task: 'reports-sync' },
-        opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
-      },
-    );
-    await this.maintenanceQueue.upsertJobScheduler(
-      'cleanup:exports',
-      { pattern: worker.exports.cleanupSchedule, tz: kpi.timezone },
-      {
-        name: 'exports-cleanup',
-        data: { task: 'exports-cleanup' },
-        opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
-      },
-    );
-    await this.maintenanceQueue.upsertJobScheduler(
-      'sweep:outbox',
-      { pattern: worker.alerts.outboxSweep, tz: kpi.timezone },
-      {
-        name: 'outbox-sweep',
-        data: { task: 'outbox-sweep' },
-        opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
-      },
-    );
+    const schedules: [string, string, MaintenanceJobData['task']][] = [
+      ['sweep:outbox', worker.alerts.outboxSweep, 'outbox-sweep'],
+      ['sync:reports', '*/5 * * * *', 'reports-sync'],
+      ['cleanup:exports', worker.exports.cleanupSchedule, 'exports-cleanup'],
+    ];
+    for (const [id, pattern, task] of schedules) {
+      await this.maintenanceQueue.upsertJobScheduler(
+        id,
+        { pattern, tz: kpi.timezone },
+        {
+          name: task,
+          data: { task },
+          opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
+        },
+      );
+    }
   }
 
-  private async runMaintenance(job: Job<MaintenanceJobData>): Promise<Record<string, unknown>> {
-    const stop = this.jobSeconds.startTimer({ queue: MAINTENANCE_QUEUE, name: job.data.task });
-    try {
-      switch (job.data.task) {
-        case 'outbox-sweep': {
-          const queued = await sweepOutbox({
-            alerts: this.alerts,
-            now: this.clock(),
-            graceMs: this.options.config.worker.alerts.outboxGraceMs,
-            enqueue: (notice) => this.enqueue(notice),
-          });
-          if (queued > 0) this.options.logger.warn({ queued }, 'queued notifications left in the outbox');
-          this.jobs.inc({ queue: MAINTENANCE_QUEUE, name: job.data.task, outcome: 'completed' });
-          return { queued };
-        }
-        case 'reports-sync': {
-          await this.reports.register();
-          this.jobs.inc({ queue: MAINTENANCE_QUEUE, name: job.data.task, outcome: 'completed' });
-          return {};
-        }
-        case 'exports-cleanup': {
-          const expired = await this.exports.expire(this.clock());
-          this.jobs.inc({ queue: MAINTENANCE_QUEUE, name: job.data.task, outcome: 'completed' });
-          return { expired };
-        }
-        default:
-          throw new UnrecoverableError(`unknown maintenance task ${String(job.data.task)}`);
+  private async runMaintenance(task: MaintenanceJobData['task']): Promise<Record<string, unknown>> {
+    switch (task) {
+      case 'outbox-sweep': {
+        const queued = await sweepOutbox({
+          alerts: this.alerts,
+          now: this.clock(),
+          graceMs: this.options.config.worker.alerts.outboxGraceMs,
+          enqueue: (notice) => this.notifications.enqueue(notice),
+        });
+        if (queued > 0) this.options.logger.warn({ queued }, 'queued notifications left in the outbox');
+        return { queued };
       }
-    } catch (error) {
-      this.jobs.inc({ queue: MAINTENANCE_QUEUE, name: job.data.task, outcome: 'failed' });
-      throw error;
-    } finally {
-      stop();
+      case 'reports-sync':
+        await this.reports.register();
+        return {};
+      case 'exports-cleanup':
+        return { expired: await this.exports.expire(this.clock()) };
+      default:
+        throw new UnrecoverableError(`unknown maintenance task ${String(task)}`);
     }
   }
 
@@ -358,7 +347,7 @@ export class WorkerService {
         now,
         renotifyMs: this.options.config.worker.alerts.renotifyMinutes * 60_000,
       });
-      for (const notice of applied.notices) await this.enqueue(notice);
+      for (const notice of applied.notices) await this.notifications.enqueue(notice);
       this.jobs.inc({ queue: CHECKS_QUEUE, name: check, outcome: 'completed' });
       this.status.checksCompleted += 1;
       this.options.logger.debug({ check, fired: applied.fired, resolved: applied.resolved }, 'check ran');
@@ -373,94 +362,6 @@ export class WorkerService {
       throw error;
     } finally {
       stop();
-    }
-  }
-
-  /**
-   * One job per channel, then the notice leaves the alert's outbox. The job id is derived from
-   * the alert revision that decided it, so a retried check job or the outbox sweep that reaches
-   * this point again adds nothing twice while the job is kept in Redis.
-   */
-  private async enqueue(notice: Notice): Promise<void> {
-    const { deliveryAttempts, deliveryBackoffMs } = this.options.config.worker.alerts;
-    for (const sender of this.senders) {
-      const jobId = createHash('sha256')
-        .update(`${notice.alert.id}\n${notice.alert.revision}\n${sender.channel}`)
-        .digest('hex')
-        .slice(0, 40);
-      await this.notificationsQueue.add(
-        `${notice.state}:${sender.channel}`,
-        { channel: sender.channel, state: notice.state, alert: notice.alert },
-        {
-          jobId,
-          attempts: deliveryAttempts,
-          backoff: { type: 'exponential', delay: deliveryBackoffMs },
-          removeOnComplete: { count: 500 },
-          removeOnFail: { count: 1000 },
-        },
-      );
-    }
-    await this.alerts.clearOutbox(notice.alert.id, notice.alert.revision);
-  }
-
-  private async deliver(job: Job<NotificationJobData>): Promise<void> {
-    const { channel, state, alert } = job.data;
-    const sender = this.senders.find((candidate) => candidate.channel === channel);
-    if (!sender) throw new UnrecoverableError(`channel ${channel} is no longer configured`);
-    try {
-      await sender.send({ state, alert });
-    } catch (error) {
-      this.deliveries.inc({ channel, outcome: 'failed' });
-      // Permanent (a 4xx from the webhook, a 5xx SMTP answer): retrying cannot help.
-      if (!isRetriable(error)) throw new UnrecoverableError(errorMessage(error));
-      throw error;
-    }
-    this.deliveries.inc({ channel, outcome: 'delivered' });
-    this.status.notificationsDelivered += 1;
-    await this.alerts.addEvents([
-      {
-        alertId: alert.id,
-        check: alert.check,
-        subject: alert.subject,
-        type: 'notified',
-        at: this.clock().toISOString(),
-        summary: `${state} notification delivered by ${channel}`,
-        channel,
-        attempt: job.attemptsMade + 1,
-      },
-    ]);
-  }
-
-  /** Every failed attempt goes into the alert's history; the last one says the notification gave up. */
-  private async deliveryFailed(job: Job<NotificationJobData>, error: Error): Promise<void> {
-    const { channel, state, alert } = job.data;
-    const message = errorMessage(error);
-    this.status.notificationsFailed += 1;
-    this.recordFailure(`notification ${alertId(alert.check, alert.subject)} by ${channel}: ${message}`);
-    const attempts = job.opts.attempts ?? 1;
-    const gaveUp = job.attemptsMade >= attempts || error instanceof UnrecoverableError;
-    this.options.logger.warn(
-      { alert: alert.id, channel, attempt: job.attemptsMade, err: message, gaveUp },
-      'notification failed',
-    );
-    try {
-      await this.alerts.addEvents([
-        {
-          alertId: alert.id,
-          check: alert.check,
-          subject: alert.subject,
-          type: gaveUp ? 'delivery_gave_up' : 'delivery_failed',
-          at: this.clock().toISOString(),
-          summary: gaveUp
-            ? `${state} notification by ${channel} failed ${job.attemptsMade} times; given up`
-            : `${state} notification by ${channel} failed; retrying with backoff`,
-          channel,
-          attempt: job.attemptsMade,
-          error: message,
-        },
-      ]);
-    } catch (writeError) {
-      this.options.logger.warn({ err: errorMessage(writeError) }, 'cannot record a failed notification');
     }
   }
 
@@ -491,11 +392,10 @@ export class WorkerService {
     if (this.statusTimer) clearInterval(this.statusTimer);
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.checksQueue.close();
-    await this.notificationsQueue.close();
+    await this.notifications.close();
     await this.maintenanceQueue.close();
     await this.reports.close();
     await this.exports.close();
-    for (const sender of this.senders) sender.close();
     await this.offsets.close();
   }
 }
