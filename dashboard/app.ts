@@ -4,7 +4,14 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import type { DashboardConfig } from '../lib/config/schema.js';
+import { Queue } from 'bullmq';
+import type { DashboardConfig, WorkerConfig } from '../lib/config/schema.js';
+import type { ExportJobData, ReportJobData } from '../lib/jobs/job-queues.js';
+import { EXPORTS_QUEUE, REPORTS_QUEUE } from '../lib/jobs/job-queues.js';
+import { ExportStore } from './exports/export-store.js';
+import { exportsRoutes } from './http/exports-routes.js';
+import { reportsRoutes } from './http/reports-routes.js';
+import { ReportStore } from './reports/report-store.js';
 import type { Logger } from '../lib/logger.js';
 import { packageInfo } from '../lib/package-info.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
@@ -47,6 +54,8 @@ export interface DashboardAppOptions {
   pipelineHistory?: PipelineHistory | undefined;
   /** The session middleware (createSessionMiddleware), shared with the Socket.IO handshake. */
   session: RequestHandler;
+  /** The worker's settings: its queue prefix, reports and exports (the dashboard queues their jobs). */
+  worker: Pick<WorkerConfig, 'queuePrefix' | 'reports' | 'exports'>;
 }
 
 /**
@@ -125,6 +134,27 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
     }),
   );
   app.use('/api/v1', alertsRoutes({ alerts: new AlertStore(options.db) }));
+  // Scheduled reports and background exports: jobs for the worker, on its queues in Redis.
+  const prefix = options.worker.queuePrefix;
+  app.use(
+    '/api/v1',
+    reportsRoutes({
+      reports: new ReportStore(options.db),
+      queue: new Queue<ReportJobData>(REPORTS_QUEUE, { connection: redis, prefix }),
+      config: options.worker.reports,
+      zone: options.zone,
+      logger,
+    }),
+  );
+  app.use(
+    '/api/v1',
+    exportsRoutes({
+      exports: new ExportStore(options.db),
+      queue: new Queue<ExportJobData>(EXPORTS_QUEUE, { connection: redis, prefix }),
+      config: options.worker.exports,
+      zone: options.zone,
+    }),
+  );
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });
   });

@@ -6,7 +6,9 @@ import { QuoteflowError } from '../lib/errors.js';
 import type { DashboardAppOptions } from './app.js';
 import { createDashboardApp } from './app.js';
 import { createSessionMiddleware } from './http/session-middleware.js';
+import { ExportStore } from './exports/export-store.js';
 import { pipelineReader } from './http/pipeline-routes.js';
+import { ExportProgressFeed } from './live/export-progress.js';
 import { LiveKpis } from './live/live-kpis.js';
 import { PipelineHistory } from './pipeline/pipeline-history.js';
 import { socketAuth } from './live/socket-auth.js';
@@ -28,14 +30,15 @@ export function checkDashboardConfig(config: DashboardConfig): void {
 }
 
 /**
- * The dashboard process: Express for pages and the REST API, Socket.IO (namespace `/live`) for
- * live KPIs, both behind the same sign-in. Close drains requests and ends the changefeed.
+ * The dashboard process: Express for pages and the REST API, Socket.IO (namespaces `/live` for
+ * live KPIs, `/exports` for background exports' progress), all behind the same sign-in. Close drains requests and ends the changefeed.
  */
 export class DashboardServer {
   private server: Server | undefined;
   private io: SocketServer | undefined;
   private live: LiveKpis | undefined;
   private history: PipelineHistory | undefined;
+  private exportProgress: ExportProgressFeed | undefined;
 
   constructor(private readonly options: DashboardServerOptions) {
     checkDashboardConfig(options.config);
@@ -73,6 +76,25 @@ export class DashboardServer {
       pushIntervalMs: config.livePushIntervalMs,
     });
     this.live.start();
+    const exportsNamespace = io.of('/exports');
+    exportsNamespace.use(socketAuth(users));
+    this.exportProgress = new ExportProgressFeed({
+      namespace: exportsNamespace,
+      exports: new ExportStore(this.options.db),
+      // Options, not a client: queue events block on a connection of their own, closed with them.
+      connection: {
+        host: this.options.redis.options.host,
+        port: this.options.redis.options.port,
+        username: this.options.redis.options.username,
+        password: this.options.redis.options.password,
+        db: this.options.redis.options.db,
+        tls: this.options.redis.options.tls,
+        maxRetriesPerRequest: null,
+      },
+      prefix: this.options.worker.queuePrefix,
+      logger,
+    });
+    this.exportProgress.start();
 
     const { host, port } = config;
     await new Promise<void>((resolve, reject) => {
@@ -91,6 +113,7 @@ export class DashboardServer {
   async close(): Promise<void> {
     this.history?.stop();
     await this.live?.close();
+    await this.exportProgress?.close();
     const server = this.server;
     if (!server) return;
     server.closeIdleConnections();

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
@@ -10,18 +9,24 @@ import r from 'rethinkdb';
 import { CHECK_NAMES, alertId, isCheckName } from '../lib/alerts/alert.js';
 import { AlertStore } from '../lib/alerts/alert-store.js';
 import type { Config } from '../lib/config/schema.js';
-import { errorMessage, isRetriable } from '../lib/errors.js';
+import { errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { METRIC_PREFIX } from '../lib/metrics.js';
 import type { RethinkdbClient } from '../lib/rethinkdb/rethinkdb-client.js';
-import type { Notice } from './alerts/apply-outcome.js';
 import { applyOutcome } from './alerts/apply-outcome.js';
 import type { Sender } from './alerts/senders.js';
 import { configuredSenders } from './alerts/senders.js';
 import { runCheck } from './checks/run-check.js';
-import type { CheckJobData, NotificationJobData } from './queues.js';
-import { CHECKS_QUEUE, NOTIFICATIONS_QUEUE, schedulerId } from './queues.js';
+import { NotificationJobs } from './alerts/notification-jobs.js';
+import { sweepOutbox } from './alerts/outbox-sweep.js';
+import type { CheckJobData, MaintenanceJobData, NotificationJobData } from './queues.js';
+import { CHECKS_QUEUE, MAINTENANCE_QUEUE, NOTIFICATIONS_QUEUE, schedulerId } from './queues.js';
 import { KafkaOffsets } from './readers/kafka-offsets.js';
+import { ExportJobs } from './exports/export-jobs.js';
+import { ReportJobs } from './reports/report-jobs.js';
+import type { ReportMailer } from './reports/report-mailer.js';
+import type { ExportJobData, ReportJobData } from '../lib/jobs/job-queues.js';
+import { EXPORTS_QUEUE, REPORTS_QUEUE } from '../lib/jobs/job-queues.js';
 import type { WorkerStatus } from './worker-status.js';
 
 export interface WorkerServiceOptions {
@@ -35,24 +40,31 @@ export interface WorkerServiceOptions {
   clock?: () => Date;
   /** Replaces the senders the config names (tests). */
   senders?: Sender[];
+  /** Replaces the report mailer the config names (tests). */
+  reportMailer?: ReportMailer;
   /** Identifies this process in pipeline_status; default `<host>:<pid>`. */
   instance?: string;
 }
 
 /**
- * `quoteflow worker`: two BullMQ queues on Redis. `checks` holds one job scheduler per enabled
- * check (BullMQ makes one job per tick of a scheduler whatever the number of workers, and a job
- * whose worker died is taken up again once its lock expires); `notifications` holds one job per
- * notification and channel, retried with exponential backoff. Redis holds queues, not truth: the
- * schedulers are upserted from the config at every start, alerts live in RethinkDB.
+ * `quoteflow worker`: BullMQ queues on Redis. `checks` holds one job scheduler per enabled check
+ * (BullMQ makes one job per tick of a scheduler whatever the number of workers, and a job whose
+ * worker died is taken up again once its lock expires); `notifications` holds one job per
+ * notification and channel, retried with exponential backoff; `maintenance` the outbox sweep,
+ * the report schedule sync and the expiry of export files; `reports` and `exports` the analysts'
+ * scheduled reports and background exports (worker/reports/, worker/exports/). Redis holds queues,
+ * not truth: the schedulers are upserted from the config and RethinkDB at every start; alerts,
+ * reports and exports live in RethinkDB.
  */
 export class WorkerService {
   private readonly checksQueue: Queue<CheckJobData>;
-  private readonly notificationsQueue: Queue<NotificationJobData>;
+  private readonly notifications: NotificationJobs;
+  private readonly maintenanceQueue: Queue<MaintenanceJobData>;
   private readonly workers: Worker[] = [];
   private readonly alerts: AlertStore;
+  private readonly reports: ReportJobs;
+  private readonly exports: ExportJobs;
   private readonly offsets: KafkaOffsets;
-  private readonly senders: Sender[];
   private readonly clock: () => Date;
   private readonly status: WorkerStatus;
   private statusTimer: NodeJS.Timeout | undefined;
@@ -72,14 +84,16 @@ export class WorkerService {
     const { config, redis, registry } = options;
     const prefix = config.worker.queuePrefix;
     this.checksQueue = new Queue<CheckJobData>(CHECKS_QUEUE, { connection: redis, prefix });
-    this.notificationsQueue = new Queue<NotificationJobData>(NOTIFICATIONS_QUEUE, {
-      connection: redis,
-      prefix,
-    });
+    this.maintenanceQueue = new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE, { connection: redis, prefix });
     this.alerts = new AlertStore(options.db);
     this.offsets = new KafkaOffsets(options.kafka);
-    this.senders = options.senders ?? configuredSenders(config.worker.alerts);
     this.clock = options.clock ?? (() => new Date());
+    const jobDeps = { config, redis, db: options.db, logger: options.logger, clock: this.clock };
+    this.reports = new ReportJobs({
+      ...jobDeps,
+      ...(options.reportMailer ? { mailer: options.reportMailer } : {}),
+    });
+    this.exports = new ExportJobs(jobDeps);
     const now = this.clock().toISOString();
     this.status = {
       id: `worker:${options.instance ?? `${hostname()}:${process.pid}`}`,
@@ -88,6 +102,10 @@ export class WorkerService {
       checksFailed: 0,
       notificationsDelivered: 0,
       notificationsFailed: 0,
+      reportsDelivered: 0,
+      reportsFailed: 0,
+      exportsDone: 0,
+      exportsFailed: 0,
       lastFailure: null,
       lastFailureAt: null,
       startedAt: now,
@@ -104,6 +122,16 @@ export class WorkerService {
       help: 'Notification delivery attempts, by channel and outcome (delivered, failed)',
       labelNames: ['channel', 'outcome'],
       registers: [registry],
+    });
+    this.notifications = new NotificationJobs({
+      config: config.worker.alerts,
+      redis,
+      prefix,
+      alerts: this.alerts,
+      senders: options.senders ?? configuredSenders(config.worker.alerts),
+      logger: options.logger,
+      clock: this.clock,
+      deliveries: this.deliveries,
     });
     this.jobSeconds = new Histogram({
       name: `${METRIC_PREFIX}worker_job_duration_seconds`,
@@ -132,22 +160,65 @@ export class WorkerService {
     const checks = new Worker<CheckJobData>(CHECKS_QUEUE, (job) => this.runCheckJob(job), common);
     const notifications = new Worker<NotificationJobData>(
       NOTIFICATIONS_QUEUE,
-      (job) => this.deliver(job),
+      (job) => this.notifications.deliver(job),
       common,
     );
+    const maintenance = new Worker<MaintenanceJobData>(
+      MAINTENANCE_QUEUE,
+      (job) => this.timed(MAINTENANCE_QUEUE, job, () => this.runMaintenance(job.data.task)),
+      common,
+    );
+    const reports = new Worker<ReportJobData>(
+      REPORTS_QUEUE,
+      (job) => this.timed(REPORTS_QUEUE, job, () => this.reports.process(job)),
+      common,
+    );
+    reports.on('completed', (_job, result: Record<string, unknown>) => {
+      if (result.report !== 'gone') this.status.reportsDelivered += 1;
+    });
+    reports.on('failed', (job, error) => {
+      this.status.reportsFailed += 1;
+      this.recordFailure(`report ${job?.data.reportId ?? '?'}: ${errorMessage(error)}`);
+      if (job) void this.reports.failed(job, error);
+    });
+    const exports = new Worker<ExportJobData>(
+      EXPORTS_QUEUE,
+      (job) => this.timed(EXPORTS_QUEUE, job, () => this.exports.process(job)),
+      common,
+    );
+    exports.on('completed', () => {
+      this.status.exportsDone += 1;
+    });
+    exports.on('failed', (job, error) => {
+      this.status.exportsFailed += 1;
+      this.recordFailure(`export ${job?.data.exportId ?? '?'}: ${errorMessage(error)}`);
+      if (job) void this.exports.failed(job, error);
+    });
+    maintenance.on('failed', (job, error) => {
+      this.recordFailure(`${job?.name ?? 'maintenance'}: ${errorMessage(error)}`);
+    });
     checks.on('failed', (job, error) => {
       this.recordFailure(`check ${job?.name ?? '?'}: ${errorMessage(error)}`);
       this.status.checksFailed += 1;
     });
-    notifications.on('failed', (job, error) => {
-      if (job) void this.deliveryFailed(job, error);
+    notifications.on('completed', () => {
+      this.status.notificationsDelivered += 1;
     });
-    for (const worker of [checks, notifications]) {
+    notifications.on('failed', (job, error) => {
+      this.status.notificationsFailed += 1;
+      if (!job) return;
+      const { alert, channel } = job.data;
+      this.recordFailure(
+        `notification ${alertId(alert.check, alert.subject)} by ${channel}: ${errorMessage(error)}`,
+      );
+      void this.notifications.failed(job, error);
+    });
+    for (const worker of [checks, notifications, maintenance, reports, exports]) {
       worker.on('error', (error) => {
         this.options.logger.warn({ err: errorMessage(error) }, 'worker queue error');
       });
     }
-    this.workers.push(checks, notifications);
+    this.workers.push(checks, notifications, maintenance, reports, exports);
     this.running = true;
     redis.on('ready', this.onRedisReady);
     void this.writeStatus();
@@ -156,11 +227,18 @@ export class WorkerService {
   }
 
   /**
-   * One job scheduler per enabled check, named `check:<name>`, with the check's cron pattern in
-   * the KPI time zone; the scheduler of a disabled check is removed. Upserting the same scheduler
-   * from several workers at once leaves one scheduler.
+   * The housekeeping schedulers, one per saved report (from RethinkDB), and one job scheduler per
+   * enabled check, named `check:<name>`, with the check's cron pattern in the KPI time zone; the
+   * scheduler of a disabled check is removed. Upserting the same scheduler from several workers at
+   * once leaves one scheduler.
    */
   async registerSchedules(): Promise<void> {
+    await this.registerMaintenance();
+    // Reports come from RethinkDB: a store not reachable yet must not keep the checks from
+    // starting; the reports-sync job registers them within 5 minutes.
+    await this.reports.register().catch((error: unknown) => {
+      this.options.logger.warn({ err: errorMessage(error) }, 'cannot register the report schedules yet');
+    });
     const { worker, kpi } = this.options.config;
     for (const check of CHECK_NAMES) {
       const settings = worker.checks[check];
@@ -177,6 +255,68 @@ export class WorkerService {
           opts: { removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } },
         },
       );
+    }
+  }
+
+  /** Counts and times a job of the maintenance, reports and exports queues. */
+  private async timed<T>(queue: string, job: Job, run: () => Promise<T>): Promise<T> {
+    const stop = this.jobSeconds.startTimer({ queue, name: job.name });
+    try {
+      const result = await run();
+      this.jobs.inc({ queue, name: job.name, outcome: 'completed' });
+      return result;
+    } catch (error) {
+      this.jobs.inc({ queue, name: job.name, outcome: 'failed' });
+      throw error;
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * The housekeeping schedulers: the alert outbox sweep, the report schedules again from RethinkDB
+   * (a report saved while Redis was unreachable is stored, its scheduler not), and the deletion of
+   * expired export files.
+   */
+  private async registerMaintenance(): Promise<void> {
+    const { worker, kpi } = this.options.config;
+    const schedules: [string, string, MaintenanceJobData['task']][] = [
+      ['sweep:outbox', worker.alerts.outboxSweep, 'outbox-sweep'],
+      ['sync:reports', '*/5 * * * *', 'reports-sync'],
+      ['cleanup:exports', worker.exports.cleanupSchedule, 'exports-cleanup'],
+    ];
+    for (const [id, pattern, task] of schedules) {
+      await this.maintenanceQueue.upsertJobScheduler(
+        id,
+        { pattern, tz: kpi.timezone },
+        {
+          name: task,
+          data: { task },
+          opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
+        },
+      );
+    }
+  }
+
+  private async runMaintenance(task: MaintenanceJobData['task']): Promise<Record<string, unknown>> {
+    switch (task) {
+      case 'outbox-sweep': {
+        const queued = await sweepOutbox({
+          alerts: this.alerts,
+          now: this.clock(),
+          graceMs: this.options.config.worker.alerts.outboxGraceMs,
+          enqueue: (notice) => this.notifications.enqueue(notice),
+        });
+        if (queued > 0) this.options.logger.warn({ queued }, 'queued notifications left in the outbox');
+        return { queued };
+      }
+      case 'reports-sync':
+        await this.reports.register();
+        return {};
+      case 'exports-cleanup':
+        return { expired: await this.exports.expire(this.clock()) };
+      default:
+        throw new UnrecoverableError(`unknown maintenance task ${String(task)}`);
     }
   }
 
@@ -207,7 +347,7 @@ export class WorkerService {
         now,
         renotifyMs: this.options.config.worker.alerts.renotifyMinutes * 60_000,
       });
-      for (const notice of applied.notices) await this.enqueue(notice);
+      for (const notice of applied.notices) await this.notifications.enqueue(notice);
       this.jobs.inc({ queue: CHECKS_QUEUE, name: check, outcome: 'completed' });
       this.status.checksCompleted += 1;
       this.options.logger.debug({ check, fired: applied.fired, resolved: applied.resolved }, 'check ran');
@@ -222,92 +362,6 @@ export class WorkerService {
       throw error;
     } finally {
       stop();
-    }
-  }
-
-  /**
-   * One job per channel. The job id is derived from the alert revision that decided it, so a
-   * retried check job that reaches this point again adds nothing twice.
-   */
-  private async enqueue(notice: Notice): Promise<void> {
-    const { deliveryAttempts, deliveryBackoffMs } = this.options.config.worker.alerts;
-    for (const sender of this.senders) {
-      const jobId = createHash('sha256')
-        .update(`${notice.alert.id}\n${notice.alert.revision}\n${sender.channel}`)
-        .digest('hex')
-        .slice(0, 40);
-      await this.notificationsQueue.add(
-        `${notice.state}:${sender.channel}`,
-        { channel: sender.channel, state: notice.state, alert: notice.alert },
-        {
-          jobId,
-          attempts: deliveryAttempts,
-          backoff: { type: 'exponential', delay: deliveryBackoffMs },
-          removeOnComplete: { count: 500 },
-          removeOnFail: { count: 1000 },
-        },
-      );
-    }
-  }
-
-  private async deliver(job: Job<NotificationJobData>): Promise<void> {
-    const { channel, state, alert } = job.data;
-    const sender = this.senders.find((candidate) => candidate.channel === channel);
-    if (!sender) throw new UnrecoverableError(`channel ${channel} is no longer configured`);
-    try {
-      await sender.send({ state, alert });
-    } catch (error) {
-      this.deliveries.inc({ channel, outcome: 'failed' });
-      // Permanent (a 4xx from the webhook, a 5xx SMTP answer): retrying cannot help.
-      if (!isRetriable(error)) throw new UnrecoverableError(errorMessage(error));
-      throw error;
-    }
-    this.deliveries.inc({ channel, outcome: 'delivered' });
-    this.status.notificationsDelivered += 1;
-    await this.alerts.addEvents([
-      {
-        alertId: alert.id,
-        check: alert.check,
-        subject: alert.subject,
-        type: 'notified',
-        at: this.clock().toISOString(),
-        summary: `${state} notification delivered by ${channel}`,
-        channel,
-        attempt: job.attemptsMade + 1,
-      },
-    ]);
-  }
-
-  /** Every failed attempt goes into the alert's history; the last one says the notification gave up. */
-  private async deliveryFailed(job: Job<NotificationJobData>, error: Error): Promise<void> {
-    const { channel, state, alert } = job.data;
-    const message = errorMessage(error);
-    this.status.notificationsFailed += 1;
-    this.recordFailure(`notification ${alertId(alert.check, alert.subject)} by ${channel}: ${message}`);
-    const attempts = job.opts.attempts ?? 1;
-    const gaveUp = job.attemptsMade >= attempts || error instanceof UnrecoverableError;
-    this.options.logger.warn(
-      { alert: alert.id, channel, attempt: job.attemptsMade, err: message, gaveUp },
-      'notification failed',
-    );
-    try {
-      await this.alerts.addEvents([
-        {
-          alertId: alert.id,
-          check: alert.check,
-          subject: alert.subject,
-          type: gaveUp ? 'delivery_gave_up' : 'delivery_failed',
-          at: this.clock().toISOString(),
-          summary: gaveUp
-            ? `${state} notification by ${channel} failed ${job.attemptsMade} times; given up`
-            : `${state} notification by ${channel} failed; retrying with backoff`,
-          channel,
-          attempt: job.attemptsMade,
-          error: message,
-        },
-      ]);
-    } catch (writeError) {
-      this.options.logger.warn({ err: errorMessage(writeError) }, 'cannot record a failed notification');
     }
   }
 
@@ -338,8 +392,10 @@ export class WorkerService {
     if (this.statusTimer) clearInterval(this.statusTimer);
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.checksQueue.close();
-    await this.notificationsQueue.close();
-    for (const sender of this.senders) sender.close();
+    await this.notifications.close();
+    await this.maintenanceQueue.close();
+    await this.reports.close();
+    await this.exports.close();
     await this.offsets.close();
   }
 }

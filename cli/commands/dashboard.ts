@@ -62,6 +62,7 @@ export function registerDashboardCommand(program: Command): void {
         metrics: createMetricsRegistry('dashboard'),
         db,
         zone: config.kpi.timezone,
+        worker: config.worker,
         rules: resolutionRules(config.resolution, config.sources),
         dlq,
         highWatermarks,

@@ -6,12 +6,12 @@ import { formatIssues, toValidationIssues, valueFreeErrorMap } from '../../lib/v
 import { exploreColumns } from '../export/explore-columns.js';
 import { exportFormat, sendExport } from '../export/send-export.js';
 import type { ExploreRow } from '../kpi/explore.js';
-import { EXPLORE_GRANULARITIES, GROUP_BY, explore, sourceGranularity } from '../kpi/explore.js';
+import { EXPLORE_GRANULARITIES, GROUP_BY } from '../kpi/explore.js';
+import { exploreTable } from '../kpi/explore-table.js';
 import { kpiFilterSchema } from '../kpi/kpi-filter.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
 import { recordFilterSchema } from '../queries/record-filter.js';
 import { rollupsInPeriod } from '../queries/rollups-query.js';
-import { uniqueVisitors } from '../queries/unique-visitors.js';
 import { requireRole } from './authenticate.js';
 
 const exploreQuerySchema = kpiFilterSchema.extend({
@@ -43,13 +43,7 @@ async function exploreRows(
     return undefined;
   }
   const { from, to, granularity, groupBy, ...filter } = parsed.data;
-  const stored = sourceGranularity(granularity);
-  const docs = await rollupsInPeriod(db, stored, from, to, filter);
-  const rows = explore(docs, { granularity, groupBy, zone });
-  // Visitors belong to no trip dimension: counted on ungrouped rows only.
-  if (groupBy === undefined) {
-    for (const row of rows) row.uniqueVisitors = await uniqueVisitors(db, stored, row.start, row.end);
-  }
+  const rows = await exploreTable(db, { from, to, granularity, groupBy, filter }, zone);
   return { rows, groupBy };
 }
 

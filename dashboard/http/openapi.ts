@@ -270,5 +270,76 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: json('{ cluster, quotes, bookings }'), 404: error },
       },
     },
+    // Scheduled reports and background exports (worker/README.md).
+    '/reports': {
+      get: {
+        summary: 'every scheduled report (saved explore queries), by name',
+        responses: { 200: json('{ zone, reports: [{ id, name, owner, period, …, lastRun }] }') },
+      },
+      post: {
+        summary:
+          'save a report (analyst): { name, period, granularity, groupBy, filter, format, schedule, delivery, recipients }; scheduled at once',
+        requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 201: json('{ report, scheduled }'), 400: error, 403: error },
+      },
+    },
+    '/reports/{id}': {
+      get: {
+        summary: 'one report and its newest 50 runs',
+        parameters: [idParameter],
+        responses: { 200: json('{ report, runs }'), 404: error },
+      },
+      put: {
+        summary: 'replace a report (its owner or an admin); rescheduled at once',
+        parameters: [idParameter],
+        requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json('{ report, scheduled }'), 400: error, 403: error, 404: error },
+      },
+      delete: {
+        summary: 'delete a report and its schedule (its owner or an admin)',
+        parameters: [idParameter],
+        responses: { 204: { description: 'deleted' }, 403: error, 404: error },
+      },
+    },
+    '/reports/{id}/run': {
+      post: {
+        summary: 'run a report now, outside its schedule (its owner or an admin)',
+        parameters: [idParameter],
+        responses: { 202: json('{ queued: true }'), 403: error, 404: error },
+      },
+    },
+    '/exports': {
+      get: {
+        summary: "the user's own background exports, newest 50 (analyst)",
+        responses: {
+          200: json('{ exports: [{ id, kind, format, state, rows, total, fileName, expiresAt, error }] }'),
+        },
+      },
+      post: {
+        summary:
+          'start a background export (analyst): { kind, format, from, to, source, station, carGroup, channel, type }; progress over Socket.IO namespace /exports',
+        requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 202: json('{ export }'), 400: error, 403: error, 429: error },
+      },
+    },
+    '/exports/{id}': {
+      get: {
+        summary: 'one of your exports',
+        parameters: [idParameter],
+        responses: { 200: json('{ export }'), 404: error },
+      },
+    },
+    '/exports/{id}/file': {
+      get: {
+        summary: 'download the file of one of your exports (409 until done, 410 once expired)',
+        parameters: [idParameter],
+        responses: {
+          200: { description: 'the CSV or XLSX file' },
+          404: error,
+          409: error,
+          410: error,
+        },
+      },
+    },
   },
 } as const;

@@ -8,8 +8,10 @@ import { exploreView } from './views/explore-view.js';
 import { liveView } from './views/live-view.js';
 import { pipelineView } from './views/pipeline-view.js';
 import { recordsView } from './views/records-view.js';
+import { exportsView } from './views/exports-view.js';
+import { reportsView } from './views/reports-view.js';
 
-/** The browser app: hash routes (#/live, #/explore, #/demands, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts). */
+/** The browser app: hash routes (#/live, #/explore, #/demands, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts, #/reports, #/exports). */
 const root = document.getElementById('app');
 let cleanup: () => void = () => undefined;
 
@@ -19,6 +21,8 @@ const NAV: [string, string][] = [
   ['demands', 'Demands'],
   ['pipeline', 'Pipeline'],
   ['alerts', 'Alerts'],
+  ['reports', 'Reports'],
+  ['exports', 'Exports'],
 ];
 
 function route(): void {
@@ -49,6 +53,12 @@ function route(): void {
       break;
     case 'alerts':
       cleanup = alertsView(root);
+      break;
+    case 'reports':
+      cleanup = reportsView(root);
+      break;
+    case 'exports':
+      cleanup = exportsView(root);
       break;
     default:
       cleanup = liveView(root, params);

@@ -17,6 +17,20 @@ interface ConditionalReplace {
 }
 const reql = r as unknown as { branch(test: unknown, then: unknown, otherwise: unknown): unknown };
 
+/** The slice of ReQL the outbox needs: an update computed from the row. */
+interface OutboxRow {
+  (field: 'outbox'): {
+    default(value: never[]): {
+      filter(keep: (entry: (field: 'revision') => { ne(value: number): unknown }) => unknown): unknown;
+      count(): { gt(value: number): unknown };
+    };
+  };
+}
+interface OutboxTable {
+  get(id: string): { update(change: (row: OutboxRow) => unknown): r.Operation<r.WriteResult> };
+  filter(test: (row: OutboxRow) => unknown): r.Sequence;
+}
+
 /**
  * Alerts and their history in RethinkDB (tables `alerts` and `alert_events`). Every write of an
  * alert names the revision it was computed from and succeeds only if the stored one still has it,
@@ -71,6 +85,31 @@ export class AlertStore {
       }),
     );
     return result.replaced === 1;
+  }
+
+  /**
+   * Removes the outbox entry of `revision` once its deliveries are queued. Not a revision of its
+   * own: it changes no state, and a concurrent writer that still carries the entry only makes the
+   * sweeper queue it again under the same job ids (a repeat, never a loss).
+   */
+  async clearOutbox(id: string, revision: number): Promise<void> {
+    const table = this.alerts as unknown as OutboxTable;
+    await this.db.run(
+      table.get(id).update((row) => ({
+        outbox: row('outbox')
+          .default([])
+          .filter((entry) => entry('revision').ne(revision)),
+      })),
+    );
+  }
+
+  /** The alerts with notifications still waiting in their outbox. */
+  async withOutbox(): Promise<AlertDoc[]> {
+    const table = this.alerts as unknown as OutboxTable;
+    const cursor = await this.db.run(table.filter((row) => row('outbox').default([]).count().gt(0)));
+    const docs: AlertDoc[] = [];
+    for await (const doc of cursorRows<AlertDoc>(cursor)) docs.push(doc);
+    return docs;
   }
 
   async addEvents(events: readonly AlertEvent[]): Promise<void> {

@@ -7,6 +7,7 @@ export const CHECK_NAMES = [
   'freshness',
   'volume',
   'duplicateRate',
+  'conversion',
   'deadLetters',
   'processorLag',
   'collectorSpool',
@@ -43,6 +44,22 @@ export interface AlertDoc {
   silencedBy: string | null;
   /** Grows with every write: a write names the revision it read, so two workers never both win. */
   revision: number;
+  /**
+   * Notifications decided but not yet handed to the delivery queue (the outbox). Written in the
+   * same conditional write as the state change that decided them, removed once queued; a sweeper
+   * queues any entry left behind by a worker that died in between (worker/README.md).
+   */
+  outbox?: OutboxEntry[];
+}
+
+/** A decided notification waiting to be queued: the alert as it was when the notice was decided. */
+export interface OutboxEntry {
+  state: 'firing' | 'resolved';
+  /** The alert revision that decided it: with the channel, the delivery job's id. */
+  revision: number;
+  /** When it was decided, ISO-8601 UTC. */
+  at: string;
+  alert: AlertDoc;
 }
 
 export type AlertEventType =

@@ -98,6 +98,23 @@ export const workerSchema = z
             perStation: z.boolean().default(false),
           })
           .prefault({}),
+        /**
+         * Conversion of the demands first quoted on one day (old enough that each had ageDays to
+         * convert, counting conversions within ageDays) against the same weekday of past weeks.
+         */
+        conversion: z
+          .strictObject({
+            ...scheduled('20 6 * * *'),
+            /** Days every demand of the cohort had to convert; conversions later than that are not counted. */
+            ageDays: z.int().min(1).max(60).default(3),
+            weeks: z.int().min(1).max(12).default(4),
+            /** Fire when the rate is this far from the expectation (absolute: 0.05 = 5 points). */
+            maxDeviation: z.number().min(0).max(1).default(0.05),
+            /** Judge a cohort, and count a past week, only with at least this many demands. */
+            minDemands: z.int().min(1).default(50),
+            perStation: z.boolean().default(false),
+          })
+          .prefault({}),
         /** Records that reached qf.dlq since the previous run. */
         deadLetters: z
           .strictObject({
@@ -145,6 +162,12 @@ export const workerSchema = z
         /** Attempts per notification and channel before it is shown as failed (backoff doubles from 5 s). */
         deliveryAttempts: z.int().min(1).max(20).default(8),
         deliveryBackoffMs: z.int().min(10).default(5000),
+        /**
+         * The outbox sweep (cron, KPI time zone) queues notifications a worker decided but died
+         * before queuing, once they are `outboxGraceMs` old.
+         */
+        outboxSweep: cronExpression.default('* * * * *'),
+        outboxGraceMs: z.int().min(0).default(60_000),
         webhook: z
           .strictObject({
             /** POSTed JSON for every notification; empty: no webhook. Keep tokens out of the file: ${ALERT_WEBHOOK_URL}. */
@@ -179,9 +202,50 @@ export const workerSchema = z
           .prefault({}),
       })
       .prefault({}),
+    /** Scheduled reports: saved explore queries, made by the worker and mailed or written to a directory. */
+    reports: z
+      .strictObject({
+        /**
+         * Where reports whose delivery is `directory` are written (a volume the analysts reach);
+         * empty: reports can only be mailed.
+         */
+        directory: z.string().default(''),
+        /** Sender of report mail; the mail goes through worker.alerts.email.smtp. */
+        from: email.default('quoteflow@localhost'),
+        /**
+         * Mail domains reports may be sent to (company data leaves by mail); a recipient elsewhere
+         * is refused when the report is saved. Empty: any domain.
+         */
+        recipientDomains: z
+          .array(z.string().regex(/^[A-Za-z0-9.-]+$/, { message: 'must be a domain' }))
+          .default([]),
+        /** Attempts per run (a failing SMTP server), backing off from backoffMs, doubling. */
+        attempts: z.int().min(1).max(20).default(6),
+        backoffMs: z.int().min(10).default(30_000),
+      })
+      .prefault({}),
+    /** Background exports: large record exports made by the worker, downloaded from the dashboard. */
+    exports: z
+      .strictObject({
+        /** Where export files are written; the dashboard serves them from there (a shared volume). */
+        directory: z.string().min(1).default('/var/lib/quoteflow/exports'),
+        /** An export's file is deleted this many hours after it is done. */
+        ttlHours: z.number().positive().default(24),
+        /** When expired files are deleted (cron, KPI time zone). */
+        cleanupSchedule: cronExpression.default('*/10 * * * *'),
+        /** Exports one user may have queued or running at once (a 429 past it): a big export costs the store. */
+        maxActivePerUser: z.int().min(1).max(100).default(3),
+        /** Least time between two progress reports of one export. */
+        progressIntervalMs: z.int().min(10).default(500),
+        attempts: z.int().min(1).max(20).default(3),
+        backoffMs: z.int().min(10).default(5_000),
+      })
+      .prefault({}),
   })
   .prefault({});
 
 export type WorkerConfig = z.output<typeof workerSchema>;
 export type ChecksConfig = WorkerConfig['checks'];
 export type AlertsConfig = WorkerConfig['alerts'];
+export type ReportsConfig = WorkerConfig['reports'];
+export type ExportsConfig = WorkerConfig['exports'];

@@ -197,4 +197,16 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'alertId', fields: 'alertId' },
     ],
   },
+  // dashboard and worker: scheduled reports (saved explore queries), by the user who saved them.
+  { name: 'reports', indexes: [{ name: 'owner', fields: 'owner' }] },
+  // worker: every run of a report (delivered, failed, given up), newest by `at`.
+  { name: 'report_runs', indexes: [{ name: 'reportId_at', fields: ['reportId', 'at'] }] },
+  // dashboard and worker: background exports, by owner; the worker's cleanup finds expired ones.
+  {
+    name: 'exports',
+    indexes: [
+      { name: 'owner_createdAt', fields: ['owner', 'createdAt'] },
+      { name: 'expiresAt', fields: 'expiresAt' },
+    ],
+  },
 ];

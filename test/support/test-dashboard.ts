@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import r from 'rethinkdb';
 import { parseConfig } from '../../lib/config/load-config.js';
-import type { DashboardConfig } from '../../lib/config/schema.js';
+import type { DashboardConfig, WorkerConfig } from '../../lib/config/schema.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
 import { createRedis } from '../../lib/redis.js';
 import { migrate } from '../../lib/rethinkdb/migrate.js';
@@ -23,11 +23,13 @@ import { silentLogger } from './silent-logger.js';
  * helpers to start instances and sign in. `close()` stops everything and drops the database.
  */
 export class TestDashboard {
-  readonly db = uniqueName('qf_test_dash');
+  readonly db: string;
   readonly rethink: RethinkdbClient;
   readonly redis: Redis;
   readonly users: UserStore;
   readonly config: DashboardConfig;
+  /** The worker section the dashboard reads (queue prefix, reports, exports): a queue prefix of its own. */
+  readonly worker: WorkerConfig;
   private readonly servers: DashboardServer[] = [];
   /** Set before start() to serve /api/v1/dlq from it. */
   dlq: DlqMirror | undefined;
@@ -35,16 +37,22 @@ export class TestDashboard {
   constructor(
     readonly zone = 'UTC',
     env: Record<string, string> = {},
+    /** A database shared with something else under test (a worker); default: one of its own. */
+    db = uniqueName('qf_test_dash'),
   ) {
+    this.db = db;
     this.rethink = testRethinkdbClient(this.db);
     this.redis = createRedis({ url: services.redisUrl }, silentLogger);
     this.users = new UserStore(this.rethink);
-    this.config = parseConfig('', {
+    const config = parseConfig('', {
       QF_DASHBOARD_HOST: '127.0.0.1',
       QF_DASHBOARD_PORT: '0',
       QF_DASHBOARD_SESSION_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      QF_WORKER_QUEUE_PREFIX: uniqueName('qftest'),
       ...env,
-    }).config.dashboard;
+    }).config;
+    this.config = config.dashboard;
+    this.worker = config.worker;
   }
 
   async migrate(): Promise<void> {
@@ -60,6 +68,7 @@ export class TestDashboard {
       metrics: createMetricsRegistry('dashboard'),
       db: this.rethink,
       zone: this.zone,
+      worker: this.worker,
       rules: resolutionRules(parseConfig('', {}).config.resolution),
       dlq: this.dlq,
     };

@@ -18,6 +18,11 @@ import { services, uniqueName } from './services.js';
 import { silentLogger } from './silent-logger.js';
 import { testRethinkdbClient } from './test-rethinkdb.js';
 
+/** A `checks:` section (under `worker:`) with every check disabled: a worker for reports, exports, the outbox. */
+export function noChecks(): string {
+  return ['  checks:', ...CHECK_NAMES.map((name) => `    ${name}: { enabled: false }`)].join('\n');
+}
+
 /**
  * A `checks:` section (under `worker:`) that runs only `check`, every second, with `settings`
  * (YAML flow-mapping entries such as `staleMinutes: 10`); every other check is disabled.

@@ -1,33 +1,10 @@
-import { createTransport } from 'nodemailer';
-import type { Transporter } from 'nodemailer';
-import { QuoteflowError } from '../../lib/errors.js';
+import { DeliveryError } from '../mail/delivery-error.js';
+import { sendSmtp, smtpTransport } from '../mail/smtp-mail.js';
 import type { AlertsConfig } from '../../lib/config/worker-schema.js';
 import type { NotificationContent } from './notification-content.js';
 import { emailMessage, webhookBody } from './notification-content.js';
 
 export type Channel = 'webhook' | 'email';
-
-/** A delivery that failed. Its message never holds the webhook URL or the SMTP password. */
-export class DeliveryError extends QuoteflowError {
-  constructor(
-    code: string,
-    message: string,
-    options: { retriable: boolean },
-    /** Mail: the recipients the SMTP server refused (the others got the message). */
-    readonly rejected: readonly string[] = [],
-  ) {
-    super(code, message, options);
-  }
-}
-
-function addresses(list: unknown): string[] {
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((entry: unknown) => {
-    if (typeof entry === 'string') return [entry];
-    const address = (entry as { address?: unknown } | null)?.address;
-    return typeof address === 'string' ? [address] : [];
-  });
-}
 
 export interface Sender {
   channel: Channel;
@@ -73,39 +50,17 @@ export function webhookSender(config: AlertsConfig['webhook']): Sender {
 /** Sends the notification as a plain-text mail to every recipient over SMTP. */
 export function emailSender(config: AlertsConfig['email']): Sender {
   const { smtp } = config;
-  const transport: Transporter = createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    ...(smtp.user === '' ? {} : { auth: { user: smtp.user, pass: smtp.password } }),
-    connectionTimeout: smtp.timeoutMs,
-    greetingTimeout: smtp.timeoutMs,
-    socketTimeout: smtp.timeoutMs,
-  });
+  const transport = smtpTransport(smtp);
   return {
     channel: 'email',
     async send(content) {
       const message = emailMessage(content);
-      let refused: string[];
-      try {
-        const info = await transport.sendMail({
-          from: config.from,
-          to: config.to,
-          subject: message.subject,
-          text: message.text,
-        });
-        refused = addresses(info.rejected);
-      } catch (error) {
-        const smtpError = error as { code?: string; responseCode?: number; rejected?: unknown };
-        const permanent = smtpError.responseCode !== undefined && smtpError.responseCode >= 500;
-        const what = smtpError.responseCode ?? smtpError.code ?? 'error';
-        throw new DeliveryError(
-          'SMTP_FAILED',
-          `mail through ${smtp.host}:${smtp.port} failed (${what})`,
-          { retriable: !permanent },
-          addresses(smtpError.rejected),
-        );
-      }
+      const refused = await sendSmtp(transport, smtp, {
+        from: config.from,
+        to: config.to,
+        subject: message.subject,
+        text: message.text,
+      });
       // Some recipients refused (an unknown domain, a closed mailbox): the others have the mail;
       // sending again would repeat it to them, so this is reported, not retried.
       if (refused.length > 0) {

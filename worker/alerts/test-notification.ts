@@ -2,7 +2,7 @@ import type { AlertDoc } from '../../lib/alerts/alert.js';
 import type { AlertsConfig } from '../../lib/config/worker-schema.js';
 import { errorMessage } from '../../lib/errors.js';
 import type { Sender } from './senders.js';
-import { DeliveryError } from './senders.js';
+import { DeliveryError } from '../mail/delivery-error.js';
 
 /** What `quoteflow alerts test` says of one config key: delivered, or why not. */
 export interface ChannelVerdict {

@@ -14,6 +14,8 @@ import { lastHourAndWeeksBefore } from '../readers/volume-reader.js';
 import { collectorSpoolObservations } from './collector-spool-check.js';
 import { connectorObservations } from './connectors-check.js';
 import { consistencyObservation } from './consistency-check.js';
+import { conversionObservations } from './conversion-check.js';
+import { lastCohortAndWeeksBefore } from '../readers/cohort-reader.js';
 import { deadLetterObservation } from './dead-letters-check.js';
 import { duplicateRateObservations } from './duplicate-rate-check.js';
 import { freshnessObservations, withinBusinessHours } from './freshness-check.js';
@@ -75,6 +77,18 @@ export async function runCheck(check: CheckName, deps: CheckDeps): Promise<Check
           hours.current,
           hours.previous,
           settings.duplicateRate,
+        ),
+      };
+    }
+    case 'conversion': {
+      const cohorts = await lastCohortAndWeeksBefore(db, now, settings.conversion, config.kpi.timezone);
+      return {
+        kind: 'observed',
+        observations: conversionObservations(
+          cohorts.cohortDay,
+          cohorts.current,
+          cohorts.previous,
+          settings.conversion,
         ),
       };
     }

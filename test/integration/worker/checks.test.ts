@@ -203,6 +203,57 @@ describe('worker checks (real RethinkDB and Kafka)', function () {
     });
   });
 
+  it('conversion: should compare a day of demands with past weeks at the same age', async () => {
+    // NOW is Friday 2026-11-27: with ageDays 3 the cohort is Monday 2026-11-23 (ended four days ago).
+    let n = 0;
+    const cluster = (day: string, source: string, convertedAfterHours: number | null) => {
+      const firstQuotedAt = new Date(`${day}T12:00:00Z`);
+      n++;
+      return {
+        id: `cluster-${n}`,
+        source,
+        pickupStation: 'BGY',
+        firstQuotedAt: firstQuotedAt.toISOString(),
+        converted: convertedAfterHours !== null,
+        convertedAt:
+          convertedAfterHours === null
+            ? null
+            : new Date(firstQuotedAt.getTime() + convertedAfterHours * HOUR).toISOString(),
+      };
+    };
+    const cohort = (day: string, source: string, demands: number, within: number, later: number) =>
+      Array.from({ length: demands }, (_, i) =>
+        cluster(day, source, i < within ? 24 : i < within + later ? 5 * 24 : null),
+      );
+    await insert('clusters', [
+      // 6 of 60 within 3 days (10 more later, which a younger cohort could not have had): 10 %.
+      ...cohort('2026-11-23', 'a', 60, 6, 10),
+      ...cohort('2026-11-23', 'b', 10, 5, 0),
+      // The same Monday of earlier weeks: 30 % within 3 days, however many converted later.
+      ...cohort('2026-11-16', 'a', 60, 18, 20),
+      ...cohort('2026-11-09', 'a', 60, 18, 20),
+      ...cohort('2026-11-02', 'a', 60, 18, 20),
+      // Not a Monday: no part of any baseline.
+      ...cohort('2026-11-17', 'a', 60, 60, 0),
+    ]);
+    const outcome = await run('conversion', config(''));
+    expect(verdicts(outcome)).to.deep.equal([
+      ['a', true],
+      ['b', false],
+    ]);
+    expect(outcome.kind === 'observed' && outcome.observations[0]?.details).to.deep.equal({
+      cohortDay: '2026-11-23',
+      ageDays: 3,
+      demands: 60,
+      converted: 6,
+      rate: 0.1,
+      expected: 0.3,
+      history: [0.3, 0.3, 0.3],
+      maxDeviation: 0.05,
+      minDemands: 50,
+    });
+  });
+
   it('deadLetters: should fire on records added to the topic since the previous run', async () => {
     const topic = await topicWith(3);
     const cfg = config('', { QF_KAFKA_TOPICS_DLQ_NAME: topic });

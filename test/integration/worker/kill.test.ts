@@ -1,13 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { WebhookReceiver, waitFor } from '../../support/alert-receivers.js';
-import { repoRoot, services } from '../../support/services.js';
 import { rethinkdbUrlFor } from '../../support/test-rethinkdb.js';
 import { TestWorkers, onlyCheckEverySecond } from '../../support/test-worker.js';
+import { spawnWorkerProcess } from '../../support/worker-process.js';
 
 /**
  * A `quoteflow worker` process is SIGKILLed while its webhook call hangs; another worker takes the
@@ -52,41 +51,25 @@ describe('worker killed mid-job (real process, Redis, RethinkDB)', function () {
       '    deliveryBackoffMs: 100',
       `    webhook: { url: '${url}/hook', timeoutMs: 60000 }`,
     ].join('\n');
-    const file = join(dir, 'quoteflow.yaml');
-    await writeFile(file, `worker:\n  queuePrefix: ${workers.prefix}\n  httpPort: 0\n${workerYaml}\n`);
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !name.startsWith('QF_')),
-    );
-    let output = '';
-    child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', '-c', file, 'worker'], {
-      cwd: repoRoot,
-      env: {
-        ...inherited,
-        QF_RETHINKDB_URL: rethinkdbUrlFor(workers.db),
-        QF_REDIS_URL: services.redisUrl,
-        QF_KAFKA_BROKERS: services.kafkaBrokers.join(','),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const worker = await spawnWorkerProcess({
+      dir,
+      queuePrefix: workers.prefix,
+      workerYaml,
+      rethinkdbUrl: rethinkdbUrlFor(workers.db),
     });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child?.on('exit', (_code, signal) => {
-        resolve(signal);
-      }),
-    );
-
+    child = worker.child;
+    const { exited } = worker;
     // The process takes the notification and hangs on the webhook: kill it there.
     await waitFor(
       'the webhook call of the worker process',
       () => (webhook.requests.length >= 1 ? true : undefined),
       45_000,
     ).catch((error: unknown) => {
-      throw new Error(`${String(error)}; worker output: ${output}`);
+      throw new Error(`${String(error)}; worker output: ${worker.output()}`);
     });
     child.kill('SIGKILL');
     expect(await exited).to.equal('SIGKILL');
-    expect(output).to.include('worker started');
+    expect(worker.output()).to.include('worker started');
     const history = await workers.alerts.history({ limit: 50, alertId: 'connectors:rentalcars' });
     expect(history.map((event) => event.type)).to.deep.equal(['fired']);
 

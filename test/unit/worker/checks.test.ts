@@ -1,3 +1,4 @@
+import { conversionObservations } from '../../../worker/checks/conversion-check.js';
 import { expect } from 'chai';
 import { connectorObservations } from '../../../worker/checks/connectors-check.js';
 import { deadLetterObservation } from '../../../worker/checks/dead-letters-check.js';
@@ -179,6 +180,56 @@ describe('duplicate-rate check', () => {
       week({ a: hour(10, 1), b: hour(100, 10) }),
       [week({ a: hour(100, 90), b: hour(10, 9) })],
       rateSettings,
+    );
+    expect(observations.map((o) => [o.subject, o.firing])).to.deep.equal([
+      ['a', false],
+      ['b', false],
+    ]);
+  });
+});
+
+describe('conversion check', () => {
+  const settings = { ageDays: 3, maxDeviation: 0.05, minDemands: 50 };
+  const counts = (demands: number, converted: number) => ({ demands, converted });
+
+  it('should fire when the cohort converts more than maxDeviation off the median of past weeks', () => {
+    const observations = conversionObservations(
+      '2026-11-23',
+      new Map([
+        ['a', counts(100, 10)],
+        ['b', counts(100, 26)],
+      ]),
+      [
+        new Map([
+          ['a', counts(100, 20)],
+          ['b', counts(100, 20)],
+        ]),
+        new Map([
+          ['a', counts(100, 22)],
+          ['b', counts(100, 22)],
+        ]),
+        new Map([['a', counts(10, 0)]]),
+      ],
+      settings,
+    );
+    expect(observations.map((o) => [o.subject, o.firing, o.details.expected])).to.deep.equal([
+      ['a', true, 0.21],
+      ['b', false, 0.21],
+    ]);
+    expect(observations[0]?.summary).to.equal(
+      'a: 10.0 % of the demands first quoted on 2026-11-23 converted within 3 days, expected 21.0 % (more than 5.0 % off)',
+    );
+  });
+
+  it('should not judge a small cohort or one without a usable past week', () => {
+    const observations = conversionObservations(
+      '2026-11-23',
+      new Map([
+        ['a', counts(20, 0)],
+        ['b', counts(100, 0)],
+      ]),
+      [new Map([['a', counts(100, 50)]])],
+      settings,
     );
     expect(observations.map((o) => [o.subject, o.firing])).to.deep.equal([
       ['a', false],
