@@ -74,7 +74,12 @@ describe('SpoolDrainer', () => {
       const values = ['a', 'big-1', 'b', 'c', 'd', 'big-2', 'e', 'f'];
       await spool.append(values.map(record));
       drainer.start();
-      await waitFor('the spool to drain', () => spool.isDrained(), FAST);
+      // The count is reported just after the spool forgets the chunk: wait for both.
+      await waitFor(
+        'the spool to drain and the dead letters to be counted',
+        () => spool.isDrained() && deadLettered === 2,
+        FAST,
+      );
       expect(sender.delivered).to.deep.equal(['a', 'b', 'c', 'd', 'e', 'f']);
       const letters = (await readFile(join(dir, 'dead-letters.ndjson'), 'utf8'))
         .trim()
