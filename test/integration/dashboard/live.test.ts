@@ -54,7 +54,9 @@ describe('dashboard live KPIs over Socket.IO (real ReQL server changefeed)', fun
   let cookie = '';
   // Suites run long before this one in `npm test`: the minute is taken when written, not here.
   const thisMinute = () => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
-  const today = localMidnight(localDate(new Date(), ZONE), ZONE).toISOString();
+  // Taken in `before`, not when mocha loads the file: a suite that runs past local midnight would
+  // otherwise write and expect yesterday.
+  let today = '';
 
   function connect(options: { cookie?: string; token?: string } = {}): Socket {
     const socket = io(`${base}/live`, {
@@ -68,6 +70,7 @@ describe('dashboard live KPIs over Socket.IO (real ReQL server changefeed)', fun
   }
 
   before(async () => {
+    today = localMidnight(localDate(new Date(), ZONE), ZONE).toISOString();
     await dashboard.migrate();
     // Written before anyone connects: the state read must find it.
     await dashboard.rethink.run(
