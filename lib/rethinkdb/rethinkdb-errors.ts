@@ -22,7 +22,10 @@ const UNAVAILABLE = new Set([
  */
 export function classifyRethinkdbError(error: unknown, connectionOpen: boolean): unknown {
   if (!(error instanceof Error) || error instanceof QuoteflowError) return error;
-  const lost = error.name === 'ReqlDriverError' && !connectionOpen;
+  // The driver fails the queries still running on a connection that closes with a
+  // ReqlRuntimeError "Connection is closed." (seen in the fault suite), not a ReqlDriverError.
+  const closed = error.name.startsWith('Reql') && error.message.startsWith('Connection is closed');
+  const lost = (error.name === 'ReqlDriverError' && !connectionOpen) || closed;
   if (!lost && !UNAVAILABLE.has(error.name)) return error;
   return new QuoteflowError('RETHINKDB_UNAVAILABLE', `RethinkDB unavailable: ${error.message}`, {
     retriable: true,

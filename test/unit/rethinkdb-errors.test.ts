@@ -31,6 +31,11 @@ describe('classifyRethinkdbError', () => {
     expect(classifyRethinkdbError(error, true)).to.equal(error);
   });
 
+  it('counts the runtime error the driver gives running queries when their connection closes', () => {
+    const error = driverError('ReqlRuntimeError', 'Connection is closed.');
+    expect(isRetriable(classifyRethinkdbError(error, true))).to.equal(true);
+  });
+
   it('leaves query mistakes and programming errors as they are', () => {
     const logic = driverError('ReqlQueryLogicError', 'Expected type NUMBER but found STRING');
     const bug = new TypeError('x is undefined');
