@@ -26,7 +26,7 @@ describe('classifyRethinkdbError', () => {
   });
 
   it('counts a driver error as an outage only once the connection is closed', () => {
-    const error = driverError('ReqlDriverError', 'Connection is closed.');
+    const error = driverError('ReqlDriverError', 'Unrecognized optional argument `foo`.');
     expect(isRetriable(classifyRethinkdbError(error, false))).to.equal(true);
     expect(classifyRethinkdbError(error, true)).to.equal(error);
   });
