@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import { portAnswers } from './port-answers.js';
 import { waitFor } from './wait-for.js';
 
 /**
@@ -75,17 +75,4 @@ async function serverPath(): Promise<string> {
   } catch {
     throw new Error(`${file} is missing: run \`npm run services\` first (it picks the RethinkDB executable)`);
   }
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      resolve(false);
-    });
-  });
 }

@@ -1,21 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
+import { portAnswers } from '../../support/port-answers.js';
 import { waitFor } from '../../support/wait-for.js';
-
-/** True once something accepts TCP connections on 127.0.0.1:`port`. */
-export function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      resolve(false);
-    });
-  });
-}
 
 /**
  * Starts a server process, its output appended to `log` (for the error message when it dies), and
