@@ -54,8 +54,9 @@ export class FaultLab {
 
   static async create(): Promise<FaultLab> {
     return new FaultLab({
-      kafka: await freePortPair(),
-      rethinkdb: await freePort(),
+      // Kafka's controller listens on port + 1, RethinkDB's cluster port is port + 1000.
+      kafka: await freePortWithSecond(1),
+      rethinkdb: await freePortWithSecond(1000),
       postgres: await freePort(),
       mariadb: await freePort(),
     });
@@ -233,11 +234,11 @@ export class FaultLab {
   }
 }
 
-/** A free port whose successor is free too (Kafka's controller listens on port + 1). */
-async function freePortPair(): Promise<number> {
+/** A free port such that port + `offset` is free too (servers that listen on a second port). */
+async function freePortWithSecond(offset: number): Promise<number> {
   for (;;) {
     const port = await freePort();
-    if (port < 65_000 && (await canListen(port + 1))) return port;
+    if (port + offset <= 65_535 && (await canListen(port + offset))) return port;
   }
 }
 
