@@ -1,5 +1,5 @@
-import type { Kafka, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
+import type { KafkaClient as Kafka, KafkaProducer as Producer } from '../lib/kafka/client-types.js';
+import { javaCompatiblePartitioner } from '../lib/kafka/partitioners.js';
 import type { Config } from '../lib/config/schema.js';
 import { QuoteflowError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -34,9 +34,8 @@ export class ConnectorsService {
     const { config, kafka, logger } = options;
     const sources = config.sources.filter((source) => source.enabled);
     const topics = await sinkTopics(kafka, config.kafka);
-    // The Java client's partitioner (murmur2): a key lands where any Kafka client would put it.
     const producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: javaCompatiblePartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { KafkaRecordSender } from '../../collector/sink/record-sender.js';
 import type { SpoolRecord } from '../../collector/spool/frame.js';
 import { parseConfig } from '../../lib/config/load-config.js';
+import { createDurableProducer } from '../../lib/kafka/durable-producer.js';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
 import { ensureTopics } from '../../lib/kafka/topics.js';
 import { countById, readTopic } from '../integration/collector/harness.js';
@@ -51,7 +52,7 @@ describe('the collector producer (private broker)', function () {
       const { config } = parseConfig('', { QF_KAFKA_BROKERS: privateBroker.brokers.join(',') });
       const kafka = createKafka(config.kafka, silentLogger);
       const sender = new KafkaRecordSender({
-        producer: kafka.producer({ allowAutoTopicCreation: false }),
+        producer: createDurableProducer(kafka),
         topic,
         logger: silentLogger,
       });
