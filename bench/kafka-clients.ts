@@ -3,12 +3,14 @@
  * run (issue 16), against the shared broker (QF_KAFKA_BROKERS, default 127.0.0.1:9092) on fresh
  * topics `kafka-bench-<run id>-…`, deleted at the end; the restart check on a private broker.
  *
- *   npx tsx bench/kafka-clients.ts [--messages 50000] [--batch 100] [--restart-messages 20000] [--no-restart]
+ *   npx tsx bench/kafka-clients.ts [--messages 50000] [--batch 100] [--restart-messages 20000] [--rounds 1] [--no-restart]
  *
  * - produce: the collector's durable sink pattern (bench/kafka-clients/produce-workload.ts)
  * - consume: the processor's batch pattern (bench/kafka-clients/consume-workload.ts)
  * - broker restart: acknowledged records lost / duplicated (bench/kafka-clients/restart-workload.ts)
- * Prints figures and ratios to kafkajs (the client in use); asserts nothing.
+ * With --rounds N the produce and consume parts run N times, the clients' order rotated each round
+ * (the machine's load drifts during a run). Prints figures and ratios to kafkajs (the client in
+ * use) of the same round; asserts nothing.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -29,12 +31,14 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '50000' },
     batch: { type: 'string', default: '100' },
     'restart-messages': { type: 'string', default: '20000' },
+    rounds: { type: 'string', default: '1' },
     'no-restart': { type: 'boolean', default: false },
   },
 });
 const messages = Number(args.messages);
 const batchSize = Number(args.batch);
 const restartMessages = Number(args['restart-messages']);
+const rounds = Number(args.rounds);
 const brokers = (process.env.QF_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 // As qf.events by default (kafka.topics.events.partitions).
@@ -68,59 +72,90 @@ async function fill(topic: string): Promise<void> {
   await producer.disconnect();
 }
 
+/** The clients in the order of round `round`: rotated, so no client always runs first or last. */
+function rotated(clients: readonly BenchClient[], round: number): BenchClient[] {
+  const shift = round % clients.length;
+  return [...clients.slice(shift), ...clients.slice(0, shift)];
+}
+
+/** One line a client, its ratios to kafkajs (clients[0]) measured in the same round. */
+function printRound<T>(
+  clients: readonly BenchClient[],
+  figures: ReadonlyMap<BenchClient, T | Error>,
+  describe: (own: T, base: T | undefined) => string,
+): void {
+  const first = clients[0];
+  const base = first === undefined ? undefined : figures.get(first);
+  for (const client of clients) {
+    const own = figures.get(client);
+    if (own === undefined) continue;
+    const text =
+      own instanceof Error
+        ? `FAILED: ${own.message}`
+        : describe(own, base instanceof Error ? undefined : base);
+    console.log(`${client.name.padEnd(40)} ${text}  (load ${load()})`);
+  }
+}
+
 async function produceAndConsume(
   clients: BenchClient[],
   admin: ReturnType<Kafka['admin']>,
   topics: string[],
+  round: number,
 ) {
-  const consumeTopic = `kafka-bench-${runId}-consume`;
-  const produceTopics = clients.map((_, index) => `kafka-bench-${runId}-produce-${index}`);
-  await createTopics(admin, [consumeTopic, ...produceTopics]);
-  topics.push(consumeTopic, ...produceTopics);
+  const consumeTopic = `kafka-bench-${runId}-r${round}-consume`;
+  const produceTopics = new Map(
+    clients.map((client, index) => [client, `kafka-bench-${runId}-r${round}-produce-${index}`]),
+  );
+  await createTopics(admin, [consumeTopic, ...produceTopics.values()]);
+  topics.push(consumeTopic, ...produceTopics.values());
+  const order = rotated(clients, round);
 
   console.log(
-    `\n== produce: ${fmt(messages)} records of ~500 B, ${batchSize} a call, 8 calls in flight, acks=all`,
+    `\n== round ${round + 1}, produce: ${fmt(messages)} records of ~500 B, ${batchSize} a call, 8 calls in flight, acks=all` +
+      ` (order: ${order.map((client) => client.name.split(' ')[0] ?? '').join(', ')})`,
   );
-  const produced: ProduceFigures[] = [];
-  for (const [index, client] of clients.entries()) {
-    const figures = await measureProduce(client, brokers, produceTopics[index] ?? '', {
-      messages,
-      batchSize,
-      runId,
-    });
-    produced.push(figures);
-    const base = produced[0];
-    console.log(
-      `${client.name.padEnd(40)} ${fmt(figures.messagesPerSecond).padStart(8)} msgs/s ${ratio(figures.messagesPerSecond, base?.messagesPerSecond).padStart(6)}` +
-        `  ack p50 ${fmt(figures.ackP50Ms, 1)} ms, p99 ${fmt(figures.ackP99Ms, 1)} ms` +
-        `  CPU ${fmt(figures.cpuMicrosPerMessage, 1)} µs/msg ${ratio(figures.cpuMicrosPerMessage, base?.cpuMicrosPerMessage)}  (load ${load()})`,
+  const produced = new Map<BenchClient, ProduceFigures | Error>();
+  for (const client of order) {
+    const topic = produceTopics.get(client) ?? '';
+    produced.set(
+      client,
+      await measureProduce(client, brokers, topic, { messages, batchSize, runId }).catch(asError),
     );
   }
+  printRound(
+    clients,
+    produced,
+    (own: ProduceFigures, base) =>
+      `${fmt(own.messagesPerSecond).padStart(8)} msgs/s ${ratio(own.messagesPerSecond, base?.messagesPerSecond).padStart(6)}` +
+      `  ack p50 ${fmt(own.ackP50Ms, 1)} ms, p99 ${fmt(own.ackP99Ms, 1)} ms` +
+      `  CPU ${fmt(own.cpuMicrosPerMessage, 1)} µs/msg ${ratio(own.cpuMicrosPerMessage, base?.cpuMicrosPerMessage)}`,
+  );
 
   await fill(consumeTopic);
   console.log(
-    `\n== consume: ${fmt(messages)} records, a batch per partition fetch, offsets committed after each batch`,
+    `\n== round ${round + 1}, consume: ${fmt(messages)} records, a batch per partition fetch, offsets committed after each batch`,
   );
-  const consumed: ConsumeFigures[] = [];
-  for (const [index, client] of clients.entries()) {
-    const figures = await measureConsume(client, brokers, consumeTopic, {
-      messages,
-      groupId: `kafka-bench-${runId}-group-${index}`,
-    }).catch((error: unknown) => {
-      console.log(
-        `${client.name.padEnd(40)} FAILED: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return undefined;
-    });
-    if (!figures) continue;
-    consumed.push(figures);
-    const base = consumed[0];
-    console.log(
-      `${client.name.padEnd(40)} ${fmt(figures.messagesPerSecond).padStart(8)} msgs/s ${ratio(figures.messagesPerSecond, base?.messagesPerSecond).padStart(6)}` +
-        `  CPU ${fmt(figures.cpuMicrosPerMessage, 1)} µs/msg ${ratio(figures.cpuMicrosPerMessage, base?.cpuMicrosPerMessage)}` +
-        `  first batch after ${fmt(figures.firstBatchMs)} ms  (load ${load()})`,
+  const consumed = new Map<BenchClient, ConsumeFigures | Error>();
+  for (const [index, client] of order.entries()) {
+    const groupId = `kafka-bench-${runId}-r${round}-group-${index}`;
+    consumed.set(
+      client,
+      await measureConsume(client, brokers, consumeTopic, { messages, groupId }).catch(asError),
     );
   }
+  printRound(
+    clients,
+    consumed,
+    (own: ConsumeFigures, base) =>
+      `${fmt(own.messagesPerSecond).padStart(8)} msgs/s ${ratio(own.messagesPerSecond, base?.messagesPerSecond).padStart(6)}` +
+      `  CPU ${fmt(own.cpuMicrosPerMessage, 1)} µs/msg ${ratio(own.cpuMicrosPerMessage, base?.cpuMicrosPerMessage)}` +
+      `  first batch after ${fmt(own.firstBatchMs)} ms`,
+  );
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 async function brokerRestart(clients: BenchClient[]): Promise<void> {
@@ -171,7 +206,7 @@ async function main(): Promise<void> {
   await admin.connect();
   const topics: string[] = [];
   try {
-    await produceAndConsume(clients, admin, topics);
+    for (let round = 0; round < rounds; round++) await produceAndConsume(clients, admin, topics, round);
   } finally {
     if (topics.length > 0) await admin.deleteTopics({ topics });
     await admin.disconnect();
