@@ -199,7 +199,10 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${load()}`);
   const { clients, unavailable } = await loadClients();
   for (const { name, error } of unavailable)
-    console.log(`${name}: NOT MEASURED, it does not load here: ${error}`);
+    console.log(
+      `${name}: NOT MEASURED, it does not load here: ${error} ` +
+        '(it builds only with CKJS_LINKING=dynamic set for npm ci: bench/README.md)',
+    );
 
   const kafka = new Kafka({ clientId: 'kafka-bench-admin', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
