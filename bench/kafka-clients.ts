@@ -201,7 +201,8 @@ async function main(): Promise<void> {
   for (const { name, error } of unavailable)
     console.log(
       `${name}: NOT MEASURED, it does not load here: ${error} ` +
-        '(it builds only with CKJS_LINKING=dynamic set for npm ci: bench/README.md)',
+        '(not a dependency; install it for the bench with ' +
+        '`CKJS_LINKING=dynamic npm install --no-save @confluentinc/kafka-javascript@1.10.1`: bench/README.md)',
     );
 
   const kafka = new Kafka({ clientId: 'kafka-bench-admin', brokers, logLevel: logLevel.NOTHING });

@@ -2,9 +2,9 @@ import type { BenchClient, BenchConsumer, BenchProducer } from './bench-client.j
 import { COLLECTOR_PRODUCE } from './bench-client.js';
 
 /**
- * The part of the binding's KafkaJS-like API this bench calls. The package is an optional
- * dependency (its native build needs CKJS_LINKING=dynamic here, lib/kafka/README.md): where it did
- * not build it is absent, so its own types cannot be imported and the module is loaded by name.
+ * The part of the binding's KafkaJS-like API this bench calls. The package is not a dependency of
+ * the project (its native build needs CKJS_LINKING=dynamic here: bench/README.md), so it is usually
+ * absent: its own types cannot be imported and the module is loaded by name.
  */
 interface ConfluentKafkaJs {
   Kafka: new (config: Record<string, unknown>) => {
