@@ -7,7 +7,7 @@
  * `mariadb-3.5`, the last version that has one) in bench/debezium/target-3.5.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChildEngine } from './child-engine.js';
 
@@ -25,21 +25,27 @@ function onPath(command: string): boolean {
   }
 }
 
+/** Built, and newer than the pom and every Java source (an edited harness is built again). */
+function isBuilt(build: DebeziumBuild): boolean {
+  const dir = buildDir(build);
+  const marker = join(dir, 'classes', 'quoteflow', 'bench', 'DebeziumBench.class');
+  if (!existsSync(marker) || !existsSync(join(dir, 'lib'))) return false;
+  const sourceDir = join(projectDir, 'src', 'main', 'java', 'quoteflow', 'bench');
+  const sources = [join(projectDir, 'pom.xml'), ...readdirSync(sourceDir).map((f) => join(sourceDir, f))];
+  const builtAt = statSync(marker).mtimeMs;
+  return sources.every((source) => statSync(source).mtimeMs <= builtAt);
+}
+
 /** Builds the harness when missing; throws a message that says what to install when it cannot. */
 export function ensureDebeziumBuilt(build: DebeziumBuild): void {
   if (!onPath('java'))
     throw new Error(
       'Debezium needs Java 17 or newer on PATH (`java`); install a JDK (Debian: openjdk-17-jdk-headless)',
     );
-  const dir = buildDir(build);
-  if (
-    existsSync(join(dir, 'classes', 'quoteflow', 'bench', 'DebeziumBench.class')) &&
-    existsSync(join(dir, 'lib'))
-  )
-    return;
+  if (isBuilt(build)) return;
   if (!onPath('mvn'))
     throw new Error(
-      `the Debezium harness is not built (${dir}) and Maven (\`mvn\`) is not on PATH to build it; install Maven 3.8+ (Debian: maven)`,
+      `the Debezium harness is not built (${buildDir(build)}) and Maven (\`mvn\`) is not on PATH to build it; install Maven 3.8+ (Debian: maven)`,
     );
   console.log(`  building the Debezium ${build} harness (mvn package, first run downloads its jars)…`);
   execFileSync(
