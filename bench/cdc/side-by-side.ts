@@ -239,6 +239,7 @@ export async function measureEngine(
   const burst = await writeTransactions(workload.rows, workload.txRows, { writers: workload.writers });
   await waitFor('the burst rows', arrived(burst), engine, 600_000);
   const cpuAfter = cpuMs(engine.pid());
+  const burstBytes = valueBytes - bytesBefore;
   let lastAppend = 0;
   for (let id = burst.from; id <= burst.to; id++) lastAppend = Math.max(lastAppend, appendedAt.get(id) ?? 0);
   let firstCommit = Infinity;
@@ -258,7 +259,7 @@ export async function measureEngine(
     pacedP50: percentile(pacedLatencies, 50),
     pacedP99: percentile(pacedLatencies, 99),
     cpuMsPerRow: (cpuAfter - cpuBefore) / workload.rows,
-    valueBytes: (valueBytes - bytesBefore) / workload.rows,
+    valueBytes: burstBytes / workload.rows,
     ...(engine.line(/^settings: /) === undefined ? {} : { settings: engine.line(/^settings: /) }),
   };
 }
