@@ -3,7 +3,8 @@
  * run: a plain SELECT of the same rows from the same database, and Debezium over the same rows.
  *
  *   npx tsx bench/connectors.ts [--rows 20000] [--db postgres|mysql] [--only catch-up|side-by-side]
- *                               [--runs 2] [--writers 4] [--cpu-prof DIR]
+ *                               [--runs 2] [--writers 4] [--engines both|quoteflow|debezium]
+ *                               [--cpu-prof DIR]
  *   (default: both databases, both parts, the side-by-side part twice; needs `npm run services`,
  *   and Java 17 + Maven for Debezium: bench/debezium is built on first use)
  *
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     runs: { type: 'string', default: '2' },
     writers: { type: 'string', default: '4' },
+    engines: { type: 'string', default: 'both' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -57,6 +59,9 @@ const WRITERS = Number(args.writers);
 if (!(ROWS > 0 && RUNS > 0 && WRITERS > 0)) throw new Error('--rows, --runs and --writers: positive numbers');
 if (args.db !== undefined && args.db !== 'postgres' && args.db !== 'mysql')
   throw new Error('--db: postgres or mysql');
+const ENGINES = args.engines;
+if (ENGINES !== 'both' && ENGINES !== 'quoteflow' && ENGINES !== 'debezium')
+  throw new Error('--engines: both, quoteflow or debezium');
 if (args.only !== undefined && args.only !== 'catch-up' && args.only !== 'side-by-side')
   throw new Error('--only: catch-up or side-by-side');
 const TX_ROWS = 500;
@@ -302,6 +307,7 @@ for (const client of (['postgres', 'mysql'] as const).filter((c) => args.db === 
           pacedTx: 25,
         },
         runs: RUNS,
+        engines: ENGINES,
         ...(args['cpu-prof'] === undefined ? {} : { cpuProfileDir: args['cpu-prof'] }),
       });
     } finally {

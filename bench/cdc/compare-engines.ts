@@ -53,6 +53,8 @@ async function dropSlot(db: Knex, slot: string): Promise<void> {
   }
 }
 
+const QUOTEFLOW = 'Quoteflow log mode';
+
 interface Candidate {
   label: string;
   /** Everything the engine made beside the table and topic goes into `cleanup`. */
@@ -67,7 +69,7 @@ function quoteflowCandidate(
   cpuProfileDir?: string,
 ): Candidate {
   return {
-    label: 'Quoteflow log mode',
+    label: QUOTEFLOW,
     engine: (cleanup) => ({
       label: 'Quoteflow',
       async start(table, topic) {
@@ -152,13 +154,21 @@ export async function compareEngines(options: {
   brokers: string[];
   workload: Workload;
   runs: number;
+  /** Which engines run: Quoteflow, Debezium (every build that applies), or both. */
+  engines: 'both' | 'quoteflow' | 'debezium';
   cpuProfileDir?: string;
 }): Promise<void> {
   const { client, db, kafka, admin, brokers, workload, runs } = options;
   const candidates = [
-    quoteflowCandidate(client, db, admin, brokers, options.cpuProfileDir),
-    debeziumCandidate(client, db, brokers, '3.6.1'),
-    ...(client === 'mysql' ? [debeziumCandidate(client, db, brokers, '3.5.0')] : []),
+    ...(options.engines === 'debezium'
+      ? []
+      : [quoteflowCandidate(client, db, admin, brokers, options.cpuProfileDir)]),
+    ...(options.engines === 'quoteflow'
+      ? []
+      : [
+          debeziumCandidate(client, db, brokers, '3.6.1'),
+          ...(client === 'mysql' ? [debeziumCandidate(client, db, brokers, '3.5.0')] : []),
+        ]),
   ];
   console.log(
     `  side by side, log mode: ${fmt(workload.warmupRows)} warm-up rows, then ${fmt(workload.rows)} rows in transactions of ${workload.txRows} ` +
@@ -196,8 +206,8 @@ export async function compareEngines(options: {
         await cleanup.run();
       }
     }
-    const quoteflow = figures.get(candidates[0]?.label ?? '');
-    for (const candidate of candidates.slice(1)) {
+    const quoteflow = figures.get(QUOTEFLOW);
+    for (const candidate of candidates.filter((c) => c.label !== QUOTEFLOW)) {
       const debezium = figures.get(candidate.label);
       if (quoteflow === undefined || debezium === undefined) continue;
       console.log(
