@@ -21,6 +21,9 @@ export const MemoizedDefaultPartitioner: ICustomPartitioner = () => {
     const { topic, partitionMetadata, message } = args;
     const key = message.key;
     if (message.partition !== undefined || typeof key !== 'string') return partitionOf(args);
+    // murmur2(key) % 1 is 0: a one-partition topic (the connectors' offsets, whose keys are record
+    // ids and never repeat) needs no hash and no memory.
+    if (partitionMetadata.length === 1) return 0;
     const memoryKey = `${topic}\u0000${String(partitionMetadata.length)}\u0000${key}`;
     const known = memory.get(memoryKey);
     if (known !== undefined) return known;

@@ -42,6 +42,20 @@ describe('MemoizedDefaultPartitioner', () => {
     });
   });
 
+  describe('when the topic has one partition', () => {
+    it('should put every keyed message in it, as the default partitioner does', () => {
+      const memoized = MemoizedDefaultPartitioner();
+      const plain = Partitioners.DefaultPartitioner();
+      const keys = Array.from({ length: 50 }, (_, i) => `quote:s:${String(i)}`);
+      const at = (key: string) => ({
+        topic: 'o',
+        partitionMetadata: metadata(1),
+        message: { key, value: 'v' },
+      });
+      expect(keys.map((key) => memoized(at(key)))).to.deep.equal(keys.map((key) => plain(at(key))));
+    });
+  });
+
   describe('when a message names its partition', () => {
     it('should use that partition', () => {
       const memoized = MemoizedDefaultPartitioner();
