@@ -143,7 +143,7 @@ class BinlogStream {
     // Group commit: what committed while a batch was being delivered goes out as one batch once
     // it is done, not as a queue of 20 ms slices each paying its own Kafka round trips (records,
     // then offset). Under load that queue, not the CPU, bounded the rows per second.
-    if (waiting === 0 && !this.stopping && this.pendingPosition !== null && this.flushTimer === undefined)
+    if (waiting === 0 && !this.stopping && this.pending.length > 0 && this.flushTimer === undefined)
       void this.flush();
   });
 
