@@ -268,12 +268,15 @@ async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeR
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-process.once('SIGINT', () => {
-  // Every wait of the side-by-side part checks this, so Ctrl-C still runs its cleanup.
-  interrupt.aborted = true;
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    // Every wait of the side-by-side part checks this, so Ctrl-C (or a timeout's SIGTERM) still
+    // runs its cleanup.
+    interrupt.aborted = true;
+  });
 console.log(`bench/connectors: ${fmt(ROWS)} rows per measurement; load average ${load()}`);
 for (const client of (['postgres', 'mysql'] as const).filter((c) => args.db === undefined || c === args.db)) {
+  if (interrupt.aborted) break;
   console.log(`\n${client === 'mysql' ? 'MariaDB' : 'Postgres'}:`);
   if (args.only !== 'side-by-side') {
     const baseline = await selectBaseline(client);

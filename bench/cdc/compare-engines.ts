@@ -17,6 +17,7 @@ import { ensureDebeziumBuilt, startDebezium, type DebeziumBuild } from './debezi
 import { startQuoteflow } from './quoteflow-engine.js';
 import {
   Cleanup,
+  interrupt,
   measureEngine,
   type EngineFigures,
   type EngineUnderTest,
@@ -178,6 +179,7 @@ export async function compareEngines(options: {
   for (let run = 1; run <= runs; run++) {
     const figures = new Map<string, EngineFigures>();
     for (const candidate of candidates) {
+      if (interrupt.aborted) return;
       const cleanup = new Cleanup();
       try {
         const result = await measureEngine(candidate.engine(cleanup), {
