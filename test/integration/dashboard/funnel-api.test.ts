@@ -1,42 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { HttpSession } from '../../support/http-session.js';
 import { ProcessorHarness } from '../../support/processor-harness.js';
 import { TestDashboard } from '../../support/test-dashboard.js';
-import { booking, quote, stranger } from '../../support/trip-records.js';
+import { funnelScenario } from '../../support/funnel-scenario.js';
 import { waitFor } from '../../support/wait-for.js';
-
-/** A stored-event shape as the collector sends it to Kafka. */
-function event(
-  type: string,
-  visitor: string,
-  receivedAt: string,
-  extra: { properties?: Record<string, unknown>; campaign?: string; traits?: Record<string, unknown> } = {},
-) {
-  return {
-    kind: 'event',
-    id: randomUUID(),
-    type,
-    name: type === 'identify' ? 'identify' : `${type} of ${visitor}`,
-    receivedAt,
-    project: 'web',
-    anonymousId: visitor,
-    properties: extra.properties ?? {},
-    traits: extra.traits,
-    context: {
-      page: 'https://cars.example/offers',
-      campaign: extra.campaign ? { name: extra.campaign } : {},
-    },
-  };
-}
-
-const trip = {
-  pickup: { station: 'BGY', at: '2026-07-01T07:36:00Z' },
-  dropoff: { station: 'BGY', at: '2026-07-11T05:36:00Z' },
-};
-const alice = stranger(1);
-const carla = stranger(2);
-const dario = stranger(3);
 
 describe('GET /api/v1/funnel and /clusters/:id/visitors (processor and real ReQL server)', function () {
   this.timeout(240_000);
@@ -50,51 +17,7 @@ describe('GET /api/v1/funnel and /clusters/:id/visitors (processor and real ReQL
     return response.json as { total: Record<string, unknown>; rows: Record<string, unknown>[] };
   };
 
-  // v1 comes from the summer campaign and clicks two rentalcars quotes (two demands, until a
-  // bridging quote merges them); v2 (winter) gives its email in an identify call; v3 only looks;
-  // v4 (summer) lands on the booking confirmation; v5 visits the next day, outside the period.
-  const events = [
-    event('page', 'v1', '2026-06-25T08:00:00Z', { campaign: 'summer' }),
-    event('click', 'v1', '2026-06-25T08:01:00Z', { properties: { quoteRef: 'QA1', source: 'rentalcars' } }),
-    event('click', 'v1', '2026-06-25T08:02:00Z', { properties: { quoteRef: 'QD1', source: 'rentalcars' } }),
-    // A reference without its broker names no quote (references are unique per broker only).
-    event('click', 'v1', '2026-06-25T08:03:00Z', { properties: { quoteRef: 'QC1' } }),
-    event('view', 'v2', '2026-06-25T09:00:00Z', { campaign: 'winter' }),
-    event('identify', 'v2', '2026-06-25T09:01:00Z', { traits: { email: carla.email.toUpperCase() } }),
-    event('page', 'v3', '2026-06-25T10:00:00Z'),
-    event('track', 'v4', '2026-06-25T11:00:00Z', {
-      campaign: 'summer',
-      properties: { bookingRef: 'b1', source: 'rentalcars' },
-    }),
-    event('page', 'v5', '2026-06-26T10:00:00Z', {
-      campaign: 'summer',
-      properties: { quoteRef: 'QC1', source: 'discovercars' },
-    }),
-  ];
-  const values = events.map((e) => JSON.stringify(e));
-
-  const quotes = [
-    quote('a1', { ...trip, brokerQuoteRef: 'QA1', quotedAt: '2026-06-25T08:00:30Z', customer: alice }),
-    quote('d1', { ...trip, brokerQuoteRef: 'QD1', quotedAt: '2026-06-25T08:01:30Z', customer: dario }),
-    quote('c1', {
-      source: 'discovercars',
-      brokerQuoteRef: 'QC1',
-      quotedAt: '2026-06-25T09:02:00Z',
-      pickup: { station: 'MXP', at: '2026-08-01T07:00:00Z' },
-      dropoff: { station: 'MXP', at: '2026-08-03T07:00:00Z' },
-      customer: carla,
-    }),
-  ];
-  // Alice's email and Dario's phone: a duplicate of both a1 and d1, so their demands become one.
-  const bridge = quote('x1', {
-    ...trip,
-    source: 'autoeurope',
-    quotedAt: '2026-06-25T12:00:00Z',
-    customer: { email: alice.email, phone: dario.phone, name: 'Someone Else' },
-  });
-  const bookings = [
-    booking('b1', { ...trip, quoteRef: 'QA1', bookedAt: '2026-06-25T12:30:00Z', customer: alice }),
-  ];
+  const { values, quotes, bookings, bridge } = funnelScenario();
 
   before(async () => {
     await harness.setUp();
