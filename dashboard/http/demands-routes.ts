@@ -7,7 +7,9 @@ import type { ValidationIssue } from '../../lib/validation/issues.js';
 import { formatIssues, toValidationIssues, valueFreeErrorMap } from '../../lib/validation/issues.js';
 import type { ClusterDoc, QuoteDoc } from '../../processor/store/documents.js';
 import type { ResolutionRules } from '../../lib/resolution/rules.js';
+import type { DemandSearch } from '../queries/demand-search.js';
 import { matchesSearch, parseDemandSearch } from '../queries/demand-search.js';
+import { demandIdsByCustomerIndex } from '../queries/demand-search-index.js';
 import type { RecordFilter } from '../queries/record-filter.js';
 import { parseRecordFilter } from '../queries/record-filter.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
@@ -48,14 +50,44 @@ function keeps(cluster: ClusterDoc, filter: RecordFilter, only: DemandOnly): boo
 }
 
 /**
+ * The demands of the period's quotes that answer a search by name or broker reference (no index
+ * holds normalised names, nor references without their source): the quotes are read and compared
+ * with the processor's own normalisation, up to SEARCH_SCAN_LIMIT quotes or SEARCH_DEMAND_LIMIT
+ * demands (then `partial`).
+ */
+async function scanQuotes(
+  db: RethinkdbClient,
+  filter: RecordFilter,
+  search: DemandSearch,
+  rules: ResolutionRules,
+): Promise<{ ids: Set<string>; partial: boolean }> {
+  const ids = new Set<string>();
+  let scanned = 0;
+  const cursor = await db.run(
+    recordsInPeriod(db.db, 'quotes', {
+      ...filter,
+      source: undefined,
+      station: undefined,
+      carGroup: undefined,
+      channel: undefined,
+    }).pluck('clusterId', 'brokerQuoteRef', 'customer'),
+  );
+  for await (const quote of cursorRows<Pick<QuoteDoc, 'clusterId' | 'brokerQuoteRef' | 'customer'>>(cursor)) {
+    scanned += 1;
+    if (matchesSearch(quote, search, rules.phoneDefaultCountryCode)) ids.add(quote.clusterId);
+    if (scanned >= SEARCH_SCAN_LIMIT || ids.size >= SEARCH_DEMAND_LIMIT) return { ids, partial: true };
+  }
+  return { ids, partial: false };
+}
+
+/**
  * `GET /api/v1/demands`: the demands of a period (by their first quote) with filters — source,
  * station, car group, channel, converted or not, size — and a search by customer email, phone,
  * name or broker reference (`q`), each with its customer as the first quote names it.
  *
- * Without `q` the listing is a query on the clusters' time index. With `q` the dashboard reads the
- * quotes of the period and compares their customers through the processor's own normalisation
- * (no index holds normalised customers; see dashboard/README.md), then keeps the demands they
- * belong to that pass the filters.
+ * Without `q` the listing is a query on the clusters' time index. With `q`, an email or phone is
+ * looked up in the quotes' customer indexes; a name or reference is searched by reading the quotes
+ * of the period (scanQuotes); then the demands they belong to that pass the filters are kept.
  */
 export function demandsRoutes({ db, zone, rules }: DemandsRoutesOptions): Router {
   const router = Router();
@@ -102,27 +134,11 @@ export function demandsRoutes({ db, zone, rules }: DemandsRoutesOptions): Router
         ]),
       )) as [ClusterDoc[], number];
     } else {
-      const ids = new Set<string>();
-      let scanned = 0;
-      const cursor = await db.run(
-        recordsInPeriod(db.db, 'quotes', {
-          ...filter,
-          source: undefined,
-          station: undefined,
-          carGroup: undefined,
-          channel: undefined,
-        }).pluck('clusterId', 'brokerQuoteRef', 'customer'),
-      );
-      for await (const quote of cursorRows<Pick<QuoteDoc, 'clusterId' | 'brokerQuoteRef' | 'customer'>>(
-        cursor,
-      )) {
-        scanned += 1;
-        if (matchesSearch(quote, search, rules.phoneDefaultCountryCode)) ids.add(quote.clusterId);
-        if (scanned >= SEARCH_SCAN_LIMIT || ids.size >= SEARCH_DEMAND_LIMIT) {
-          partial = true;
-          break;
-        }
-      }
+      // Emails and phones through the processor's customer indexes; names and references scan.
+      const indexed = await demandIdsByCustomerIndex(db, search, filter);
+      const scan = indexed === null ? await scanQuotes(db, filter, search, rules) : undefined;
+      const ids = indexed ?? scan?.ids ?? new Set<string>();
+      partial = scan?.partial ?? false;
       const found =
         ids.size === 0
           ? []
