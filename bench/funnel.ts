@@ -3,7 +3,10 @@
  * over a year of data on the real RethinkDB, against the floor of any on-read approach measured in
  * the same run: a raw cursor read of the period's events through the same index, with the same fields.
  *
- *   npx tsx bench/funnel.ts [--visitors 50000] [--db qf_bench_funnel]
+ *   npx tsx bench/funnel.ts [--visitors 50000] [--db qf_bench_funnel] [--keep]
+ *
+ * `--keep` leaves the database in place, and a run given an existing one (`--db`) reads it as it
+ * is instead of writing again (for measuring a change to the reads on the same data).
  *
  * The data is written by plain inserts into a database of its own (dropped at the end): writing a
  * year through the processor would take hours at its ~300–500 records/s here, and the funnel only
@@ -15,7 +18,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import r from 'rethinkdb';
 import { countFunnel } from '../dashboard/funnel/funnel-count.js';
-import { readFunnel } from '../dashboard/funnel/funnel-reader.js';
+import { FUNNEL_EVENT_FIELDS, readFunnel } from '../dashboard/funnel/funnel-reader.js';
 import { cursorRows } from '../lib/rethinkdb/cursor-rows.js';
 import { migrate } from '../lib/rethinkdb/migrate.js';
 import { TABLES } from '../lib/rethinkdb/tables.js';
@@ -24,7 +27,11 @@ import { silentLogger } from '../test/support/silent-logger.js';
 import { testRethinkdbClient } from '../test/support/test-rethinkdb.js';
 
 const { values: args } = parseArgs({
-  options: { visitors: { type: 'string', default: '50000' }, db: { type: 'string', default: '' } },
+  options: {
+    visitors: { type: 'string', default: '50000' },
+    db: { type: 'string', default: '' },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const VISITORS = Number(args.visitors);
 const db = args.db || uniqueName('qf_bench_funnel').replaceAll('.', '_');
@@ -65,16 +72,24 @@ async function flush(name: string): Promise<void> {
   written += buffer.length;
 }
 
-async function timed<T>(what: () => Promise<T>, runs = 3): Promise<{ ms: number; result: T }> {
-  const times: number[] = [];
-  let result: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    result = await what();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(runs / 2)] ?? 0, result: result as T };
+/**
+ * Runs each measurement `rounds` times, taking turns (a, b, c, a, b, c…) so that a burst of load
+ * from other work on the machine falls on all of them alike; the median of each.
+ */
+async function sideBySide<T extends unknown[]>(
+  what: { [K in keyof T]: () => Promise<T[K]> },
+  rounds = 3,
+): Promise<{ ms: number[]; results: T }> {
+  const times: number[][] = what.map(() => []);
+  const results: unknown[] = [];
+  for (let round = 0; round < rounds; round++)
+    for (const [i, measure] of what.entries()) {
+      const start = performance.now();
+      results[i] = await measure();
+      times[i]?.push(performance.now() - start);
+    }
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
+  return { ms: times.map(median), results: results as T };
 }
 
 async function rawEvents(period: { from: string; to: string }): Promise<number> {
@@ -82,30 +97,14 @@ async function rawEvents(period: { from: string; to: string }): Promise<number> 
     table('events')
       .between(period.from, period.to, { index: 'receivedAt' })
       .orderBy({ index: 'receivedAt' })
-      .pluck(
-        ...([
-          'id',
-          'type',
-          'receivedAt',
-          'anonymousId',
-          'quoteRef',
-          'bookingRef',
-          'properties',
-          { context: { campaign: true } },
-        ] as unknown as string[]),
-      ),
+      .pluck(...FUNNEL_EVENT_FIELDS),
   );
   let rows = 0;
   for await (const _ of cursorRows(cursor)) rows += 1;
   return rows;
 }
 
-try {
-  const server: unknown = await client.run(
-    r.db('rethinkdb').table('server_status').nth(0)('process')('version'),
-  );
-  console.log(`bench/funnel against ${String(server)}; database ${db}; load average at start: ${load()}`);
-  await migrate(client, TABLES, silentLogger);
+async function writeYear(): Promise<void> {
   const next = random(20261128);
   const writeStart = performance.now();
   let quotes = 0;
@@ -195,28 +194,47 @@ try {
   console.log(
     `wrote ${written.toLocaleString('en-GB')} documents (${VISITORS.toLocaleString('en-GB')} visitors, ${quotes.toLocaleString('en-GB')} quotes) in ${((performance.now() - writeStart) / 1000).toFixed(1)} s; load average: ${load()}`,
   );
+}
+
+try {
+  const server: unknown = await client.run(
+    r.db('rethinkdb').table('server_status').nth(0)('process')('version'),
+  );
+  console.log(`bench/funnel against ${String(server)}; database ${db}; load average at start: ${load()}`);
+  const databases: string[] = await client.run(r.dbList());
+  const existing = databases.includes(db);
+  await migrate(client, TABLES, silentLogger);
+  if (existing) console.log(`reusing the data already in ${db}`);
+  else await writeYear();
 
   for (const [label, period] of [
     ['a year', YEAR],
     ['a month', MONTH],
   ] as const) {
-    const raw = await timed(() => rawEvents(period));
-    const funnel = await timed(async () => countFunnel(await readFunnel(client, period)));
-    const grouped = await timed(async () => countFunnel(await readFunnel(client, period), {}, 'campaign'));
-    const { total } = funnel.result;
-    console.log(`\n${label} (${period.from} – ${period.to}), median of 3 runs, load average ${load()}:`);
+    const {
+      ms: [rawMs = 0, funnelMs = 0, groupedMs = 0],
+      results: [rawCount, funnel, grouped],
+    } = await sideBySide([
+      () => rawEvents(period),
+      async () => countFunnel(await readFunnel(client, period)),
+      async () => countFunnel(await readFunnel(client, period), {}, 'campaign'),
+    ]);
+    const { total } = funnel;
     console.log(
-      `  raw cursor read of the period's events (baseline): ${raw.result.toLocaleString('en-GB')} events in ${raw.ms.toFixed(0)} ms`,
+      `\n${label} (${period.from} – ${period.to}), median of 3 rounds taken in turns, load average ${load()}:`,
     );
     console.log(
-      `  funnel on read: ${funnel.ms.toFixed(0)} ms (${(funnel.ms / raw.ms).toFixed(2)} × the raw read) — visits ${total.visits}, quoted ${total.quotes}, demands ${total.demands}, bookings ${total.bookings}`,
+      `  raw cursor read of the period's events (baseline): ${rawCount.toLocaleString('en-GB')} events in ${rawMs.toFixed(0)} ms`,
     );
     console.log(
-      `  grouped by campaign: ${grouped.ms.toFixed(0)} ms (${(grouped.ms / raw.ms).toFixed(2)} × the raw read), ${grouped.result.rows.length} rows`,
+      `  funnel on read: ${funnelMs.toFixed(0)} ms (${(funnelMs / rawMs).toFixed(2)} × the raw read) — visits ${total.visits}, quoted ${total.quotes}, demands ${total.demands}, bookings ${total.bookings}`,
+    );
+    console.log(
+      `  grouped by campaign: ${groupedMs.toFixed(0)} ms (${(groupedMs / rawMs).toFixed(2)} × the raw read), ${grouped.rows.length} rows`,
     );
   }
   console.log(`\nload average at the end: ${load()}`);
 } finally {
-  await client.run(r.dbDrop(db)).catch(() => undefined);
+  if (!args.keep) await client.run(r.dbDrop(db)).catch(() => undefined);
   await client.close();
 }

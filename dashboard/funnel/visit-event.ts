@@ -11,9 +11,7 @@ export const VISIT_TYPES: readonly string[] = ['page', 'screen', 'view', 'track'
 
 /** The parts of a stored event (`events` table) the funnel reads. */
 export interface FunnelEvent {
-  id: string;
   type: string;
-  receivedAt: string;
   anonymousId?: string | null;
   quoteRef?: string | null;
   bookingRef?: string | null;

@@ -29,6 +29,8 @@ export interface VisitorPath {
 }
 
 type StoredEvent = FunnelEvent & {
+  id: string;
+  receivedAt: string;
   name?: string | null;
   context?: { campaign?: Record<string, unknown> | null; page?: unknown } | null;
 };
