@@ -6,6 +6,12 @@ import { bookingIdOf, campaignOf, quoteKeyOf } from './visit-event.js';
 
 /** The most events a path shows: a bot sharing an anonymousId must not fill a page. */
 export const PATH_EVENT_LIMIT = 500;
+/**
+ * The most events read to find the first PATH_EVENT_LIMIT: ordering without an index happens in
+ * the server's memory, which refuses arrays past 100,000, so an anonymousId shared by a bot must
+ * not reach that (its path is then a sample, and `truncated` says so).
+ */
+export const PATH_SCAN_LIMIT = 50_000;
 
 export interface PathEvent {
   id: string;
@@ -24,7 +30,7 @@ export interface VisitorPath {
   visitors: { anonymousId: string; linkedBy: string[] }[];
   /** Their events, oldest first. */
   events: PathEvent[];
-  /** More events than PATH_EVENT_LIMIT: the newest were left out. */
+  /** More events than PATH_EVENT_LIMIT: the newest were left out (past PATH_SCAN_LIMIT, a sample). */
   truncated: boolean;
 }
 
@@ -80,7 +86,10 @@ export async function readVisitorPath(db: RethinkdbClient, clusterId: string): P
   );
   for (const keys of chunked(refs)) {
     const events = (await db.run(
-      getAll(table('events'), keys, 'quoteRef').coerceTo('array'),
+      getAll(table('events'), keys, 'quoteRef')
+        .pluck('anonymousId', 'quoteRef', 'properties')
+        .limit(PATH_SCAN_LIMIT)
+        .coerceTo('array'),
     )) as StoredEvent[];
     for (const event of events) {
       const key = quoteKeyOf(event);
@@ -91,7 +100,10 @@ export async function readVisitorPath(db: RethinkdbClient, clusterId: string): P
   const ownBookings = new Set(bookingIds);
   for (const keys of chunked(bookingRefs)) {
     const events = (await db.run(
-      getAll(table('events'), keys, 'bookingRef').coerceTo('array'),
+      getAll(table('events'), keys, 'bookingRef')
+        .pluck('anonymousId', 'bookingRef', 'properties')
+        .limit(PATH_SCAN_LIMIT)
+        .coerceTo('array'),
     )) as StoredEvent[];
     for (const event of events) {
       const id = bookingIdOf(event);
@@ -105,7 +117,7 @@ export async function readVisitorPath(db: RethinkdbClient, clusterId: string): P
     const keys = [...new Set(quotes.flatMap((quote) => (quote[field] ? [quote[field]] : [])))];
     if (keys.length === 0) continue;
     const identities = (await db.run(
-      getAll(table('identities'), keys, index).pluck('anonymousId').coerceTo('array'),
+      getAll(table('identities'), keys, index).pluck('anonymousId').limit(PATH_SCAN_LIMIT).coerceTo('array'),
     )) as { anonymousId?: string | null }[];
     for (const identity of identities) link(identity.anonymousId, index);
   }
@@ -116,6 +128,7 @@ export async function readVisitorPath(db: RethinkdbClient, clusterId: string): P
   if (visitors.length > 0) {
     const stored = (await db.run(
       getAll(table('events'), visitors, 'anonymousId')
+        .limit(PATH_SCAN_LIMIT)
         .orderBy('receivedAt', 'id')
         .limit(PATH_EVENT_LIMIT + 1)
         .coerceTo('array'),
