@@ -83,7 +83,13 @@ export function visitorPathSection(demandId: string): HTMLElement {
                 { label: 'booking ref', cell: (e) => e.bookingRef ?? '' },
               ],
             }),
-        path.truncated ? el('p', { class: 'muted' }, 'Only the first 500 events are shown.') : '',
+        path.truncated
+          ? el(
+              'p',
+              { class: 'muted' },
+              'Only 500 events are shown: the first ones (of a sample, for visitors with over 50,000 events).',
+            )
+          : '',
       );
     },
     (error: unknown) => {
