@@ -13,11 +13,17 @@
  * reads. Per visitor: a day of the year, 2–6 visits, a campaign for 60 %; 35 % click a quote by
  * reference, 20 % more identify with an email whose customer quoted that day; demands of one or
  * two quotes; a confirmed booking for a quarter of them. Needs the test services (npm run services).
+ * Then the demand search by email: the quotes' customer index against reading the year's quotes.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import r from 'rethinkdb';
 import { countFunnel } from '../dashboard/funnel/funnel-count.js';
+import { parseDemandSearch } from '../dashboard/queries/demand-search.js';
+import { demandIdsByCustomerIndex } from '../dashboard/queries/demand-search-index.js';
+import { scanQuotes } from '../dashboard/queries/demand-search-scan.js';
+import { parseConfig } from '../lib/config/load-config.js';
+import { resolutionRules } from '../lib/resolution/rules.js';
 import { FUNNEL_EVENT_FIELDS, readFunnel } from '../dashboard/funnel/funnel-reader.js';
 import { cursorRows } from '../lib/rethinkdb/cursor-rows.js';
 import { migrate } from '../lib/rethinkdb/migrate.js';
@@ -146,6 +152,7 @@ async function writeYear(): Promise<void> {
         sourceKey: id.split(':')[1],
         quotedAt: new Date(at + 60_000).toISOString(),
         brokerQuoteRef: `Q${v}`,
+        customer: { email, phone: null, name: `Customer ${v}` },
         customerEmail: email,
         customerPhone: null,
         pickup: { station, at: new Date(at + 20 * DAY_MS).toISOString() },
@@ -231,6 +238,27 @@ try {
     );
     console.log(
       `  grouped by campaign: ${groupedMs.toFixed(0)} ms (${(groupedMs / rawMs).toFixed(2)} × the raw read), ${grouped.rows.length} rows`,
+    );
+  }
+  // Demand search by email (issue 15's leftover): the customer index against reading the
+  // period's quotes, which the search did before, for one customer over the year.
+  const rules = resolutionRules(parseConfig('', {}).config.resolution);
+  const search = parseDemandSearch(' Customer4242@Example.org ', rules.phoneDefaultCountryCode);
+  if (search) {
+    const filter = { ...YEAR, limit: 50, offset: 0 };
+    const {
+      ms: [indexMs = 0, scanMs = 0],
+      results: [byIndex, byScan],
+    } = await sideBySide([
+      () => demandIdsByCustomerIndex(client, search, YEAR),
+      () => scanQuotes(client, filter, search, rules),
+    ]);
+    console.log(`\ndemand search by email over the year, median of 3 rounds, load average ${load()}:`);
+    console.log(
+      `  reading the year's quotes (the search before, baseline): ${scanMs.toFixed(0)} ms, ${byScan.ids.size} demand(s)`,
+    );
+    console.log(
+      `  customerEmail index: ${indexMs.toFixed(1)} ms (${(indexMs / scanMs).toFixed(4)} × the scan), ${byIndex?.size ?? 0} demand(s), the same: ${String([...(byIndex ?? [])].sort().join() === [...byScan.ids].sort().join())}`,
     );
   }
   console.log(`\nload average at the end: ${load()}`);

@@ -1,25 +1,19 @@
 import { Router } from 'express';
 import r from 'rethinkdb';
 import { z } from 'zod';
-import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { ValidationIssue } from '../../lib/validation/issues.js';
 import { formatIssues, toValidationIssues, valueFreeErrorMap } from '../../lib/validation/issues.js';
 import type { ClusterDoc, QuoteDoc } from '../../processor/store/documents.js';
 import type { ResolutionRules } from '../../lib/resolution/rules.js';
-import type { DemandSearch } from '../queries/demand-search.js';
-import { matchesSearch, parseDemandSearch } from '../queries/demand-search.js';
+import { parseDemandSearch } from '../queries/demand-search.js';
 import { demandIdsByCustomerIndex } from '../queries/demand-search-index.js';
+import { scanQuotes } from '../queries/demand-search-scan.js';
 import type { RecordFilter } from '../queries/record-filter.js';
 import { parseRecordFilter } from '../queries/record-filter.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
 import { TOTAL_CAP } from './records-routes.js';
 import { recordsInPeriod } from '../queries/records-query.js';
-
-/** A search reads the quotes of the period: at most this many, then it says the result is partial. */
-export const SEARCH_SCAN_LIMIT = 200_000;
-/** A search gathers at most this many demands (a name like "rossi" can match thousands). */
-export const SEARCH_DEMAND_LIMIT = 1000;
 
 const demandOnly = z.strictObject({
   converted: z.enum(['yes', 'no']).optional(),
@@ -47,37 +41,6 @@ function keeps(cluster: ClusterDoc, filter: RecordFilter, only: DemandOnly): boo
     (only.minSize === undefined || cluster.size >= only.minSize) &&
     (only.maxSize === undefined || cluster.size <= only.maxSize)
   );
-}
-
-/**
- * The demands of the period's quotes that answer a search by name or broker reference (no index
- * holds normalised names, nor references without their source): the quotes are read and compared
- * with the processor's own normalisation, up to SEARCH_SCAN_LIMIT quotes or SEARCH_DEMAND_LIMIT
- * demands (then `partial`).
- */
-async function scanQuotes(
-  db: RethinkdbClient,
-  filter: RecordFilter,
-  search: DemandSearch,
-  rules: ResolutionRules,
-): Promise<{ ids: Set<string>; partial: boolean }> {
-  const ids = new Set<string>();
-  let scanned = 0;
-  const cursor = await db.run(
-    recordsInPeriod(db.db, 'quotes', {
-      ...filter,
-      source: undefined,
-      station: undefined,
-      carGroup: undefined,
-      channel: undefined,
-    }).pluck('clusterId', 'brokerQuoteRef', 'customer'),
-  );
-  for await (const quote of cursorRows<Pick<QuoteDoc, 'clusterId' | 'brokerQuoteRef' | 'customer'>>(cursor)) {
-    scanned += 1;
-    if (matchesSearch(quote, search, rules.phoneDefaultCountryCode)) ids.add(quote.clusterId);
-    if (scanned >= SEARCH_SCAN_LIMIT || ids.size >= SEARCH_DEMAND_LIMIT) return { ids, partial: true };
-  }
-  return { ids, partial: false };
 }
 
 /**
