@@ -143,6 +143,32 @@ describe('web funnel in a real browser (Chromium, axe-core, processor, real ReQL
     await context.close();
   });
 
+  it('should reach the funnel by keyboard from the menu and group it without a mouse', async () => {
+    const { context, page } = await signedIn({ width: 1400, height: 900 });
+    await page.locator('[data-kpi=quotes]').waitFor();
+    const tabTo = async (what: string, test: string) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate<boolean>(test)) return;
+      }
+      throw new Error(`Tab never reached ${what}`);
+    };
+    await tabTo('the Funnel link', `document.activeElement?.getAttribute('data-view') === 'funnel'`);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=funnel-steps] .tile').first().waitFor();
+    await tabTo('the from date', `document.activeElement?.getAttribute('name') === 'from'`);
+    await page.keyboard.type('06252026');
+    await tabTo('the to date', `document.activeElement?.getAttribute('name') === 'to'`);
+    await page.keyboard.type('06262026');
+    await tabTo('group by', `document.activeElement?.getAttribute('name') === 'groupBy'`);
+    await page.keyboard.press('ArrowDown');
+    await tabTo('the Show button', `document.activeElement?.textContent === 'Show'`);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=funnel-table] th', { hasText: 'campaign' }).waitFor();
+    expect(new URL(page.url()).hash).to.equal('#/funnel?from=2026-06-25&to=2026-06-26&groupBy=campaign');
+    await context.close();
+  });
+
   it('should say why the funnel is empty', async () => {
     const { context, page } = await signedIn({ width: 1400, height: 900 });
     await page.goto(`${base}/#/funnel?from=2020-01-01&to=2020-01-02`);
