@@ -12,6 +12,8 @@ echo "== bench/connectors"
 npx tsx bench/connectors.ts
 echo "== bench/dashboard"
 npx tsx bench/dashboard.ts
+echo "== bench/funnel"
+npx tsx bench/funnel.ts
 echo "== bench/worker-exports"
 npx tsx bench/worker-exports.ts
 echo "== bench/processor"

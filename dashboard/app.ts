@@ -23,6 +23,7 @@ import { apiRoutes } from './http/api-routes.js';
 import { authenticate } from './http/authenticate.js';
 import { csrfProtection, csrfTokenFor } from './http/csrf.js';
 import { demandsRoutes } from './http/demands-routes.js';
+import { funnelRoutes } from './http/funnel-routes.js';
 import { errorHandler } from './http/error-handler.js';
 import { kpiRoutes } from './http/kpi-routes.js';
 import { loginRoutes } from './http/login-routes.js';
@@ -123,6 +124,7 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
   app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone, rules: options.rules }));
   app.use('/api/v1', demandsRoutes({ db: options.db, zone: options.zone, rules: options.rules }));
   app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
+  app.use('/api/v1', funnelRoutes({ db: options.db, zone: options.zone }));
   app.use(
     '/api/v1',
     pipelineRoutes({

@@ -45,6 +45,8 @@ export interface SimEvent {
   /**
    * `pixel`: a page view through the collector's pixel; `track`: a click sent in a batch;
    * `identify`: the visitor gave their email and phone in the quote form (Segment's identify call).
+   * Clicks carry `properties.quoteRef` and `source`, the booking confirmation page's track call
+   * `properties.bookingRef` (the booking's key) and `source`: the web funnel's links.
    */
   via: 'pixel' | 'track' | 'identify';
   name: string;
@@ -53,6 +55,8 @@ export interface SimEvent {
   properties: Record<string, string>;
   /** identify: what the visitor typed in. */
   traits?: Record<string, string>;
+  /** pixel: the landing page's utm_campaign (the web funnel groups visitors by it). */
+  campaign?: string;
 }
 
 export type SimAction =

@@ -87,3 +87,9 @@ export const EMAIL_DOMAINS = [
 export const CHANNELS = ['api', 'web', 'app'] as const;
 
 export const PAGES = ['/', '/search', '/offers', '/stations', '/checkout'] as const;
+
+/**
+ * utm_campaign of the landing page view, by the demand's number (no random draw, so a seed still
+ * gives the rows it gave before campaigns existed); null: a visit from no campaign.
+ */
+export const CAMPAIGNS = ['summer-sale', 'city-breaks', 'newsletter', null] as const;

@@ -61,6 +61,7 @@ export class EventSender {
     url.searchParams.set('name', event.name);
     url.searchParams.set('aid', event.anonymousId);
     url.searchParams.set('url', `${this.site}${event.page}`);
+    if (event.campaign !== undefined) url.searchParams.set('utm_campaign', event.campaign);
     for (const [name, value] of Object.entries(event.properties)) url.searchParams.set(`p.${name}`, value);
     await this.check(await this.fetch(url), 'GET /v1/pixel.gif');
   }

@@ -1,5 +1,5 @@
 import type { BookingRow, QuoteRow, SimAction, SimEvent, Trip } from './actions.js';
-import { CAR_GROUPS, CHANNELS, PAGES, STATIONS } from './catalog.js';
+import { CAMPAIGNS, CAR_GROUPS, CHANNELS, PAGES, STATIONS } from './catalog.js';
 import type { Person } from './customer.js';
 import { drawPerson, recordPerson } from './customer.js';
 import { Random } from './random.js';
@@ -103,7 +103,7 @@ export class Simulation {
 
     if (this.random.chance(this.odds.book)) {
       const chosen = this.random.pick(quotes);
-      this.scheduleBooking(chosen.source, person, trip, chosen, chosen.quotedAt.getTime());
+      this.scheduleBooking(chosen.source, person, trip, chosen, chosen.quotedAt.getTime(), anonymousId);
     }
     if (this.random.chance(this.odds.unquotedBooking)) {
       const other = this.drawTrip(t);
@@ -213,6 +213,8 @@ export class Simulation {
     trip: Trip,
     quote: QuoteRow | null,
     from: number,
+    /** The web visitor whose demand this is: it then sees the booking confirmation page. */
+    visitor?: string,
   ): void {
     const at = this.followUp(from);
     const booking: BookingRow = {
@@ -227,6 +229,19 @@ export class Simulation {
       bookedAt: new Date(at),
     };
     this.schedule(at, { type: 'booking.insert', at: new Date(at), booking });
+    if (visitor !== undefined)
+      this.schedule(at, {
+        type: 'event',
+        at: new Date(at),
+        event: {
+          via: 'track',
+          name: 'booking confirmed',
+          anonymousId: visitor,
+          page: '/booking/confirmed',
+          // The booking's id is <source>:<key>: the funnel links the visit to it.
+          properties: { bookingRef: String(booking.key), source: broker },
+        },
+      });
     if (this.random.chance(this.odds.cancel)) {
       const cancelAt = this.followUp(at);
       this.schedule(cancelAt, {
@@ -239,7 +254,15 @@ export class Simulation {
   }
 
   private pageView(anonymousId: string): SimEvent {
-    return { via: 'pixel', name: 'pageview', anonymousId, page: this.random.pick(PAGES), properties: {} };
+    const campaign = CAMPAIGNS[this.sequence % CAMPAIGNS.length] ?? null;
+    return {
+      via: 'pixel',
+      name: 'pageview',
+      anonymousId,
+      page: this.random.pick(PAGES),
+      properties: {},
+      ...(campaign === null ? {} : { campaign }),
+    };
   }
 
   private scheduleClick(anonymousId: string, quote: QuoteRow, quotedAt: number): void {

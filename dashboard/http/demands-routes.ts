@@ -1,23 +1,19 @@
 import { Router } from 'express';
 import r from 'rethinkdb';
 import { z } from 'zod';
-import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { ValidationIssue } from '../../lib/validation/issues.js';
 import { formatIssues, toValidationIssues, valueFreeErrorMap } from '../../lib/validation/issues.js';
 import type { ClusterDoc, QuoteDoc } from '../../processor/store/documents.js';
 import type { ResolutionRules } from '../../lib/resolution/rules.js';
-import { matchesSearch, parseDemandSearch } from '../queries/demand-search.js';
+import { parseDemandSearch } from '../queries/demand-search.js';
+import { demandIdsByCustomerIndex } from '../queries/demand-search-index.js';
+import { scanQuotes } from '../queries/demand-search-scan.js';
 import type { RecordFilter } from '../queries/record-filter.js';
 import { parseRecordFilter } from '../queries/record-filter.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
 import { TOTAL_CAP } from './records-routes.js';
 import { recordsInPeriod } from '../queries/records-query.js';
-
-/** A search reads the quotes of the period: at most this many, then it says the result is partial. */
-export const SEARCH_SCAN_LIMIT = 200_000;
-/** A search gathers at most this many demands (a name like "rossi" can match thousands). */
-export const SEARCH_DEMAND_LIMIT = 1000;
 
 const demandOnly = z.strictObject({
   converted: z.enum(['yes', 'no']).optional(),
@@ -52,10 +48,9 @@ function keeps(cluster: ClusterDoc, filter: RecordFilter, only: DemandOnly): boo
  * station, car group, channel, converted or not, size — and a search by customer email, phone,
  * name or broker reference (`q`), each with its customer as the first quote names it.
  *
- * Without `q` the listing is a query on the clusters' time index. With `q` the dashboard reads the
- * quotes of the period and compares their customers through the processor's own normalisation
- * (no index holds normalised customers; see dashboard/README.md), then keeps the demands they
- * belong to that pass the filters.
+ * Without `q` the listing is a query on the clusters' time index. With `q`, an email or phone is
+ * looked up in the quotes' customer indexes; a name or reference is searched by reading the quotes
+ * of the period (scanQuotes); then the demands they belong to that pass the filters are kept.
  */
 export function demandsRoutes({ db, zone, rules }: DemandsRoutesOptions): Router {
   const router = Router();
@@ -102,27 +97,11 @@ export function demandsRoutes({ db, zone, rules }: DemandsRoutesOptions): Router
         ]),
       )) as [ClusterDoc[], number];
     } else {
-      const ids = new Set<string>();
-      let scanned = 0;
-      const cursor = await db.run(
-        recordsInPeriod(db.db, 'quotes', {
-          ...filter,
-          source: undefined,
-          station: undefined,
-          carGroup: undefined,
-          channel: undefined,
-        }).pluck('clusterId', 'brokerQuoteRef', 'customer'),
-      );
-      for await (const quote of cursorRows<Pick<QuoteDoc, 'clusterId' | 'brokerQuoteRef' | 'customer'>>(
-        cursor,
-      )) {
-        scanned += 1;
-        if (matchesSearch(quote, search, rules.phoneDefaultCountryCode)) ids.add(quote.clusterId);
-        if (scanned >= SEARCH_SCAN_LIMIT || ids.size >= SEARCH_DEMAND_LIMIT) {
-          partial = true;
-          break;
-        }
-      }
+      // Emails and phones through the processor's customer indexes; names and references scan.
+      const indexed = await demandIdsByCustomerIndex(db, search, filter);
+      const scan = indexed === null ? await scanQuotes(db, filter, search, rules) : undefined;
+      const ids = indexed ?? scan?.ids ?? new Set<string>();
+      partial = scan?.partial ?? false;
       const found =
         ids.size === 0
           ? []

@@ -270,6 +270,39 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: json('{ cluster, quotes, bookings }'), 404: error },
       },
     },
+    '/clusters/{id}/visitors': {
+      get: {
+        summary:
+          "a demand's visitor path: the visitors linked to it (by quoteRef, bookingRef, or an identify call's email or phone) and their events, oldest first (at most 500; `truncated` says more exist)",
+        parameters: [idParameter],
+        responses: { 200: json('{ visitors: [{ anonymousId, linkedBy }], events, truncated }'), 404: error },
+      },
+    },
+    // The web funnel (dashboard/README.md, "Web funnel").
+    '/funnel': {
+      get: {
+        summary:
+          'visits → quotes → demands → bookings for a period (plain dates are days in the KPI time zone), filtered by campaign, source, station and grouped by one of them',
+        parameters: [
+          { name: 'from', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'to', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'campaign', in: 'query', schema: { type: 'string' } },
+          { name: 'source', in: 'query', schema: { type: 'string' } },
+          { name: 'station', in: 'query', schema: { type: 'string' } },
+          {
+            name: 'groupBy',
+            in: 'query',
+            schema: { type: 'string', enum: ['campaign', 'source', 'station'] },
+          },
+        ],
+        responses: {
+          200: json(
+            '{ from, to, zone, groupBy, total: { visits, quotes, linkedQuotes, demands, bookings }, rows }',
+          ),
+          400: error,
+        },
+      },
+    },
     // Scheduled reports and background exports (worker/README.md).
     '/reports': {
       get: {

@@ -3,7 +3,6 @@ import r from 'rethinkdb';
 import type { Logger } from '../../lib/logger.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import type { DlqMirror } from '../pipeline/dlq-mirror.js';
-import { dlqSummary } from '../pipeline/dlq-summary.js';
 import { PipelineHistory } from '../pipeline/pipeline-history.js';
 import type { HighWatermarks } from '../../lib/pipeline/processor-lag.js';
 import { withProcessorLag } from '../../lib/pipeline/processor-lag.js';
@@ -53,7 +52,7 @@ export function pipelineRoutes(options: PipelineRoutesOptions): Router {
   });
 
   router.get('/pipeline/health', async (_req, res) => {
-    res.json({ cards: await history.cards(), dlq: dlq ? dlqSummary(dlq.recent(1000)) : null });
+    res.json({ cards: await history.cards(), dlq: dlq ? dlq.summary() : null });
   });
 
   router.get('/dlq', (req, res) => {

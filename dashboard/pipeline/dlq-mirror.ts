@@ -1,5 +1,7 @@
 import type { KafkaClient as Kafka, KafkaConsumer as Consumer } from '../../lib/kafka/client-types.js';
 import type { Logger } from '../../lib/logger.js';
+import type { DlqSummary } from './dlq-summary.js';
+import { DlqTally, dlqSummary } from './dlq-summary.js';
 
 /** A record of qf.dlq as the pipeline view shows it. */
 export interface DlqRecord {
@@ -54,10 +56,12 @@ export function toDlqRecord(message: {
 /**
  * The latest records of qf.dlq, kept in memory for the pipeline view. Each dashboard process reads
  * the topic from the beginning in a consumer group of its own and commits nothing, so every start
- * sees what Kafka still keeps; only the newest `capacity` records are held.
+ * sees what Kafka still keeps; only the newest `capacity` records are held, while the counts
+ * (total, by reason, by origin) take every record read.
  */
 export class DlqMirror {
   private readonly records: DlqRecord[] = [];
+  private readonly tally = new DlqTally();
   private consumer: Consumer | undefined;
 
   constructor(
@@ -80,7 +84,9 @@ export class DlqMirror {
       await consumer.run({
         autoCommit: false,
         eachMessage: ({ partition, message }) => {
-          this.records.push(toDlqRecord({ partition, ...message }));
+          const record = toDlqRecord({ partition, ...message });
+          this.tally.add(record);
+          this.records.push(record);
           if (this.records.length > this.options.capacity) this.records.shift();
           return Promise.resolve();
         },
@@ -89,6 +95,11 @@ export class DlqMirror {
     run().catch((error: unknown) => {
       this.options.logger.warn({ err: error, topic: this.options.topic }, 'cannot read the DLQ topic');
     });
+  }
+
+  /** The counts of every record read, for the DLQ card. */
+  summary(): DlqSummary {
+    return dlqSummary(this.tally, this.records.length);
   }
 
   /** The newest records first. */

@@ -5,13 +5,14 @@ import { alertsView } from './views/alerts-view.js';
 import { demandView } from './views/demand-view.js';
 import { demandsView } from './views/demands-view.js';
 import { exploreView } from './views/explore-view.js';
+import { funnelView } from './views/funnel-view.js';
 import { liveView } from './views/live-view.js';
 import { pipelineView } from './views/pipeline-view.js';
 import { recordsView } from './views/records-view.js';
 import { exportsView } from './views/exports-view.js';
 import { reportsView } from './views/reports-view.js';
 
-/** The browser app: hash routes (#/live, #/explore, #/demands, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts, #/reports, #/exports). */
+/** The browser app: hash routes (#/live, #/explore, #/demands, #/funnel, #/records/<kind>, #/demand/<id>, #/pipeline, #/alerts, #/reports, #/exports). */
 const root = document.getElementById('app');
 let cleanup: () => void = () => undefined;
 
@@ -19,6 +20,7 @@ const NAV: [string, string][] = [
   ['live', 'Live'],
   ['explore', 'Explore'],
   ['demands', 'Demands'],
+  ['funnel', 'Funnel'],
   ['pipeline', 'Pipeline'],
   ['alerts', 'Alerts'],
   ['reports', 'Reports'],
@@ -44,6 +46,9 @@ function route(): void {
       break;
     case 'demands':
       cleanup = demandsView(root, params);
+      break;
+    case 'funnel':
+      cleanup = funnelView(root, params);
       break;
     case 'demand':
       cleanup = demandView(root, decodeURIComponent(argument));

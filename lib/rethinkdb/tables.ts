@@ -130,6 +130,8 @@ export const TABLES: readonly TableSpec[] = [
       // The web funnel: events that carry properties.quoteRef / properties.bookingRef.
       { name: 'quoteRef', fields: 'quoteRef' },
       { name: 'bookingRef', fields: 'bookingRef' },
+      // A demand's visitor path: every event of the visitors linked to it.
+      { name: 'anonymousId', fields: 'anonymousId' },
     ],
   },
   {

@@ -1,4 +1,5 @@
 import r from 'rethinkdb';
+import { normaliseEmail, normalisePhone } from '../../lib/resolution/normalise.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { BucketClock, GRANULARITIES } from '../../processor/core/kpi/buckets.js';
 import type { RollupKey } from '../../processor/core/kpi/rollup-delta.js';
@@ -85,6 +86,11 @@ export async function seedDashboard(db: RethinkdbClient, zone: string, now = Dat
       if (quotedAt > now) break;
       const id = `${quoteSource}:${n}-${q}`;
       ids.push(id);
+      const customer = {
+        email: q === 1 ? email.toUpperCase() : email,
+        phone: `+39 347 ${String(1000000 + n)}`,
+        name,
+      };
       quotes.push({
         kind: 'quote',
         op: 'upsert',
@@ -94,11 +100,10 @@ export async function seedDashboard(db: RethinkdbClient, zone: string, now = Dat
         version: 1,
         quotedAt: iso(quotedAt),
         brokerQuoteRef: `Q${n}${q}`,
-        customer: {
-          email: q === 1 ? email.toUpperCase() : email,
-          phone: `+39 347 ${String(1000000 + n)}`,
-          name,
-        },
+        customer,
+        // As the processor stores them (processor/store/documents.ts): the demand search's indexes.
+        customerEmail: normaliseEmail(customer.email),
+        customerPhone: normalisePhone(customer.phone, '39'),
         pickup: { station, at: iso(pickupAt) },
         dropoff: { station, at: iso(pickupAt + 7 * 24 * HOUR) },
         carGroup,

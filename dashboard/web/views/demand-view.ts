@@ -3,6 +3,7 @@ import { el } from '../dom.js';
 import { fieldText } from '../field-text.js';
 import { formatTime, kpiZone } from '../format.js';
 import { errorText, loadingState } from '../states.js';
+import { visitorPathSection } from './visitor-path.js';
 
 const TIMES = new Set(['quotedAt', 'pickup.at', 'dropoff.at']);
 /** A field as an analyst reads it: times in the KPI zone. */
@@ -41,7 +42,7 @@ const round = (value: number) => String(Math.round(value * 10) / 10);
 /**
  * One demand: its quotes side by side (a column each), the rule that joined each pair (same
  * customer by which key, how far apart the times are), and the bookings it became with the rule
- * that matched them.
+ * that matched them; then the website visitors linked to it and their events (visitor-path.ts).
  */
 export function demandView(root: HTMLElement, id: string): () => void {
   const message = el('p', { class: 'error', role: 'alert' });
@@ -141,6 +142,7 @@ export function demandView(root: HTMLElement, id: string): () => void {
             `${fieldText(b, 'id')}: ${fieldText(b, 'status')} on ${formatTime(fieldText(b, 'bookedAt'))}, quote ${fieldText(b, 'quoteId')} (matched by ${fieldText(b, 'matchedBy')})`,
           ),
         ),
+        visitorPathSection(id),
       );
     },
     (error: unknown) => {

@@ -23,6 +23,7 @@ interface Card {
 }
 
 interface DlqSummary {
+  total: number;
   held: number;
   newestAt: string | null;
   reasons: { reason: string; count: number }[];
@@ -200,9 +201,9 @@ export function pipelineView(root: HTMLElement): () => void {
         el(
           'p',
           { 'data-testid': 'dlq-count' },
-          summary.held === 0
+          summary.total === 0
             ? 'No dead letters: every record was processed.'
-            : `${formatCount(summary.held)} record(s) held (the newest 1,000 of qf.dlq), the last ${formatAgo(summary.newestAt)}. By reason: ${summary.reasons.map((r) => `${r.reason} (${formatCount(r.count)})`).join('; ')}.`,
+            : `${formatCount(summary.total)} record(s) in qf.dlq, the last ${formatAgo(summary.newestAt)}. By reason: ${summary.reasons.map((r) => `${r.reason} (${formatCount(r.count)})`).join('; ')}. The newest ${formatCount(Math.min(summary.held, 100))} below.`,
         ),
         summary.held === 0
           ? ''

@@ -58,6 +58,19 @@ describe('GET /api/v1/demands (real ReQL server)', function () {
     expect((response.json?.items as Demand[]).map((d) => d.id)).to.deep.equal([fixture.convertedDemandId]);
   });
 
+  it('should find a demand by its customer phone as typed, through the customer index, never partial', async () => {
+    const quote = fixture.quotes.find((q) => q.id === fixture.convertedDemandId) as {
+      customer: { phone: string };
+    };
+    // "+39 347 1000042" typed as "0039 347 100 0042".
+    const typed = quote.customer.phone.replace('+39 ', '0039 ').replace(/(\d{3})(\d{4})$/, '$1 $2');
+    const response = await get(`q=${encodeURIComponent(typed)}`);
+    expect(response.status).to.equal(200);
+    expect(response.json?.search).to.equal('phone');
+    expect(response.json?.partial).to.equal(false);
+    expect((response.json?.items as Demand[]).map((d) => d.id)).to.deep.equal([fixture.convertedDemandId]);
+  });
+
   it('should find demands by a surname and by a broker reference, filters still applying', async () => {
     const byName = await get('q=RICCI&converted=no');
     const expected = fixture.clusters.filter(

@@ -101,4 +101,14 @@ describe('dashboard DLQ view (real Kafka)', function () {
     expect(records[0]?.value).to.equal('not json at all');
     expect((await viewer.request('GET', '/api/v1/dlq?limit=0')).status).to.equal(400);
   });
+
+  it('should count every record on the DLQ card, not only those it holds', async () => {
+    const health = await viewer.request('GET', '/api/v1/pipeline/health');
+    expect(health.json?.dlq).to.deep.include({ total: 3, held: 2 });
+    expect((health.json?.dlq as { reasons: unknown[] }).reasons).to.deep.equal([
+      { reason: '(no reason given)', count: 1 },
+      { reason: 'is not valid JSON', count: 1 },
+      { reason: 'quotedAt: required', count: 1 },
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { healthCards, STALE_AFTER_MS } from '../../../dashboard/pipeline/pipeline-health.js';
 import { PipelineHistory } from '../../../dashboard/pipeline/pipeline-history.js';
-import { dlqSummary } from '../../../dashboard/pipeline/dlq-summary.js';
+import { DlqTally, MAX_DISTINCT, dlqSummary } from '../../../dashboard/pipeline/dlq-summary.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const at = (ms: number) => new Date(ms).toISOString();
@@ -180,14 +180,16 @@ describe('dlq summary', () => {
       origin,
       value: {},
     });
-    expect(
-      dlqSummary([
-        record('carGroup: no column mapped', 'carjet', NOW - 2),
-        record('carGroup: no column mapped', 'carjet', NOW - 1),
-        record(null, 'qf.quotes', NOW - 3),
-      ]),
-    ).to.deep.equal({
-      held: 3,
+    const tally = new DlqTally();
+    for (const r of [
+      record('carGroup: no column mapped', 'carjet', NOW - 2),
+      record('carGroup: no column mapped', 'carjet', NOW - 1),
+      record(null, 'qf.quotes', NOW - 3),
+    ])
+      tally.add(r);
+    expect(dlqSummary(tally, 2)).to.deep.equal({
+      total: 3,
+      held: 2,
       newestAt: at(NOW - 1),
       reasons: [
         { reason: 'carGroup: no column mapped', count: 2 },
@@ -198,5 +200,23 @@ describe('dlq summary', () => {
         { origin: 'qf.quotes', count: 1 },
       ],
     });
+  });
+
+  it('should count reasons past the distinct limit together, keeping the total exact', () => {
+    const tally = new DlqTally();
+    const record = (reason: string) => ({
+      partition: 0,
+      offset: '0',
+      at: at(NOW),
+      key: null,
+      reason,
+      origin: 'carjet',
+      value: {},
+    });
+    for (let i = 0; i < MAX_DISTINCT + 5; i++) tally.add(record(`bad row ${i}`));
+    tally.add(record('bad row 0'));
+    const summary = dlqSummary(tally, 1000);
+    expect([summary.total, tally.reasons.size]).to.deep.equal([MAX_DISTINCT + 6, MAX_DISTINCT + 1]);
+    expect(summary.reasons[0]).to.deep.equal({ reason: '(other reasons, past 10,000 distinct)', count: 5 });
   });
 });

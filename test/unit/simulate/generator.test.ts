@@ -104,6 +104,26 @@ describe('Simulation', () => {
         expect(refs.has(`${click.properties.source}|${click.properties.quoteRef}`)).to.equal(true);
     });
 
+    it('should send the booking confirmation with the booking it names, and landing pages with campaigns', () => {
+      const bookings = new Set(
+        actions.flatMap((a) =>
+          a.type === 'booking.insert' ? [`${a.booking.source}|${String(a.booking.key)}`] : [],
+        ),
+      );
+      const confirmations = actions.flatMap((a) =>
+        a.type === 'event' && a.event.name === 'booking confirmed' ? [a.event] : [],
+      );
+      expect(confirmations.length).to.be.greaterThan(0);
+      for (const event of confirmations)
+        expect(bookings.has(`${event.properties.source}|${event.properties.bookingRef}`)).to.equal(true);
+      const campaigns = new Set(
+        actions.flatMap((a) =>
+          a.type === 'event' && a.event.name === 'pageview' ? [a.event.campaign ?? null] : [],
+        ),
+      );
+      expect(campaigns).to.deep.equal(new Set(['summer-sale', 'city-breaks', 'newsletter', null]));
+    });
+
     it('should make trips whose drop-off follows the pickup', () => {
       for (const a of actions) {
         if (a.type === 'quote.insert')
