@@ -3,13 +3,13 @@ import { Router } from 'express';
 import r from 'rethinkdb';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { formatIssues } from '../../lib/validation/issues.js';
-import { recordColumns } from '../export/record-columns.js';
+import { recordColumns } from '../../lib/export/record-columns.js';
 import { exportFormat, sendExport } from '../export/send-export.js';
 import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { ValidationIssue } from '../../lib/validation/issues.js';
 import { listingScope, parseRecordFilter, parseRecordPage } from '../queries/record-filter.js';
-import type { RecordKind } from '../queries/record-kinds.js';
-import { isRecordKind, RECORD_KINDS } from '../queries/record-kinds.js';
+import type { RecordKind } from '../../lib/records/record-kinds.js';
+import { isRecordKind, RECORD_KINDS } from '../../lib/records/record-kinds.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
 import { recordsInPeriod, recordsPageQuery } from '../queries/records-query.js';
 import type { PageCursor } from '../queries/page-cursor.js';
@@ -19,7 +19,7 @@ import { requireRole } from './authenticate.js';
 import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
 import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import { bookingRule, demandPairs } from '../queries/demand-explanation.js';
-import { localDate } from '../kpi/zoned-time.js';
+import { localDate } from '../../lib/time/zoned-time.js';
 
 export interface RecordsRoutesOptions {
   db: RethinkdbClient;

@@ -1,6 +1,6 @@
 import r from 'rethinkdb';
-import type { RecordKind } from './record-kinds.js';
-import { RECORD_KINDS } from './record-kinds.js';
+import type { RecordKind } from '../../lib/records/record-kinds.js';
+import { RECORD_KINDS } from '../../lib/records/record-kinds.js';
 import type { PeriodFilter } from './record-filter.js';
 import type { PageCursor } from './page-cursor.js';
 

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import type { Fixture } from '../support/dashboard-fixture.js';
 import { SOURCES, seedDashboard } from '../support/dashboard-fixture.js';
-import { localDate, localMidnight } from '../../dashboard/kpi/zoned-time.js';
+import { localDate, localMidnight } from '../../lib/time/zoned-time.js';
 import { repoRoot } from '../support/services.js';
 import { TestDashboard } from '../support/test-dashboard.js';
 
