@@ -10,6 +10,8 @@ echo "== bench/connectors"
 npx tsx bench/connectors.ts
 echo "== bench/dashboard"
 npx tsx bench/dashboard.ts
+echo "== bench/records-pages"
+npx tsx bench/records-pages.ts
 echo "== bench/worker-exports"
 npx tsx bench/worker-exports.ts
 echo "== bench/processor"
