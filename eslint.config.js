@@ -22,6 +22,30 @@ export default tseslint.config(
     },
   },
   {
+    // lib/kafka is the only production code that knows the Kafka client (lib/kafka/README.md).
+    files: [
+      'collector/**/*.ts',
+      'connectors/**/*.ts',
+      'processor/**/*.ts',
+      'worker/**/*.ts',
+      'dashboard/**/*.ts',
+      'cli/**/*.ts',
+      'lib/**/*.ts',
+    ],
+    ignores: ['lib/kafka/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['kafkajs', '@platformatic/kafka', '@confluentinc/kafka-javascript'].map((name) => ({
+            name,
+            message: 'Use the Kafka interfaces of lib/kafka: it is the one place that knows the client.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // chai's `expect(x).to.be.true` style is an expression statement

@@ -1,21 +1,28 @@
 /**
- * bench/connectors: row changes per second and commit-to-Kafka latency of the connectors, poll and
- * log mode, on Postgres and MariaDB, against a baseline measured in the same run: a plain SELECT
- * of the same rows from the same database.
+ * bench/connectors: the connectors on Postgres and MariaDB, against baselines measured in the same
+ * run: a plain SELECT of the same rows from the same database, and Debezium over the same rows.
  *
- *   npx tsx bench/connectors.ts [rows] [postgres|mysql] [poll|log]
- *   (default 20000 rows, both databases, both modes; needs `npm run services`)
+ *   npx tsx bench/connectors.ts [--rows 20000] [--db postgres|mysql] [--only catch-up|side-by-side]
+ *                               [--runs 2] [--writers 4] [--engines both|quoteflow|debezium]
+ *                               [--cpu-prof DIR]
+ *   (default: both databases, both parts, the side-by-side part twice; needs `npm run services`,
+ *   and Java 17 + Maven for Debezium: bench/debezium is built on first use)
  *
- * Each run: an empty source table and the connector started until it streams (so the slot or binlog
- * position exists). Throughput: the connector stopped, `rows` inserted in transactions of 500, the
- * connector started again, and the time from its start until a consumer of the topic has every
- * row. Latency: 5,000 more rows inserted at 2,500 rows/s in transactions of 25 while it streams;
- * latency = when the consumer saw a row - when its transaction committed (so it includes the
- * consumer's fetch: an upper bound of commit-to-acknowledged).
- * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.
+ * Catch-up (poll and log mode, in this process): an empty source table and the connector started
+ * until it streams (so the slot or binlog position exists); the connector stopped, `rows` inserted
+ * in transactions of 500, the connector started again, and the time from its start until a
+ * consumer of the topic has every row. Latency: 5,000 more rows at 2,500 rows/s in transactions of
+ * 25 while it streams, until the consumer saw each row (an upper bound of commit-to-acknowledged).
+ *
+ * Side by side (log mode; bench/cdc/): `quoteflow connectors` and the Debezium embedded engine
+ * (bench/debezium), each a child process, one after the other on a fresh table of the same rows,
+ * with the same workload: warm-up, a burst written as fast as `--writers` connections can, a paced run; times
+ * from the broker's LogAppendTime. `--cpu-prof DIR` writes a CPU profile of the Quoteflow child.
+ * Absolute numbers on a shared 2-core machine are noise; the ratios are the result. Everything a
+ * run makes (tables, topics, slots, publications, groups) is removed, also after a failure or Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
-import type { Knex } from 'knex';
+import { parseArgs } from 'node:util';
 import { ConnectorsService } from '../connectors/connectors-service.js';
 import { replicationNames } from '../lib/config/replication-identity.js';
 import { configSchema } from '../lib/config/schema.js';
@@ -23,8 +30,40 @@ import { createKafka } from '../lib/kafka/kafka-client.js';
 import { ensureTopics } from '../lib/kafka/topics.js';
 import { createLogger } from '../lib/logger.js';
 import { createSourceDb } from '../lib/source-db.js';
+import { compareEngines, load } from './cdc/compare-engines.js';
+import { interrupt } from './cdc/side-by-side.js';
+import {
+  benchColumns,
+  benchRow as row,
+  connections,
+  createBenchTable as createTable,
+  percentile,
+  utcNow,
+  type Client,
+} from './cdc/source-rows.js';
 
-const ROWS = Number(process.argv[2] ?? 20_000);
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '20000' },
+    db: { type: 'string' },
+    only: { type: 'string' },
+    runs: { type: 'string', default: '2' },
+    writers: { type: 'string', default: '4' },
+    engines: { type: 'string', default: 'both' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const ROWS = Number(args.rows);
+const RUNS = Number(args.runs);
+const WRITERS = Number(args.writers);
+if (!(ROWS > 0 && RUNS > 0 && WRITERS > 0)) throw new Error('--rows, --runs and --writers: positive numbers');
+if (args.db !== undefined && args.db !== 'postgres' && args.db !== 'mysql')
+  throw new Error('--db: postgres or mysql');
+const ENGINES = args.engines;
+if (ENGINES !== 'both' && ENGINES !== 'quoteflow' && ENGINES !== 'debezium')
+  throw new Error('--engines: both, quoteflow or debezium');
+if (args.only !== undefined && args.only !== 'catch-up' && args.only !== 'side-by-side')
+  throw new Error('--only: catch-up or side-by-side');
 const TX_ROWS = 500;
 /** The latency run: rows written at a steady rate in small transactions. */
 const PACED_ROWS = 5000;
@@ -32,58 +71,7 @@ const PACED_RATE = 2500;
 const PACED_TX = 25;
 const logger = createLogger({ level: 'warn' });
 const brokers = (process.env.QF_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const connections = {
-  postgres: { host: '127.0.0.1', port: 5432, user: 'postgres', password: '', database: 'postgres' },
-  mysql: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' },
-} as const;
-type Client = keyof typeof connections;
-
 const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-
-/** A local time `minutes` after a base, so rows carry different times as real ones do. */
-function local(base: number, minutes: number): string {
-  return new Date(base + minutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-function row(id: number, updatedAt: string) {
-  const pickup = Date.UTC(2026, 6, 1, 9, 36) + (id % 5000) * 3_600_000;
-  return {
-    id,
-    email: `c${id}@example.com`,
-    created_at: local(Date.UTC(2026, 5, 25, 22, 14), -(id % 20_000)),
-    updated_at: updatedAt,
-    pickup_station: 'MXP',
-    pickup_at: local(pickup, 0),
-    dropoff_station: 'LIN',
-    dropoff_at: local(pickup, 7 * 24 * 60 + (id % 300)),
-    car_group: 'CDMR',
-    price: '100.50',
-  };
-}
-
-function utcNow(): string {
-  return new Date().toISOString().replace('T', ' ').replace('Z', '');
-}
-
-async function createTable(db: Knex, table: string): Promise<void> {
-  await db.schema.createTable(table, (t) => {
-    t.integer('id').primary();
-    t.string('email');
-    t.dateTime('created_at', { useTz: false, precision: 6 });
-    t.dateTime('updated_at', { useTz: false, precision: 6 });
-    t.string('pickup_station');
-    t.dateTime('pickup_at', { useTz: false, precision: 6 });
-    t.string('dropoff_station');
-    t.dateTime('dropoff_at', { useTz: false, precision: 6 });
-    t.string('car_group');
-    t.decimal('price', 10, 2);
-    t.index(['updated_at', 'id']);
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 /** Baseline: the same number of rows read by one plain SELECT (best of three). */
 async function selectBaseline(client: Client): Promise<number> {
@@ -146,7 +134,10 @@ async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeR
   await createTable(db, table);
 
   const committedAt = new Map<number, number>();
-  const latencies: number[] = [];
+  // Arrival times are kept for every paced row and matched with commit times at the end: a row can
+  // reach the consumer before its INSERT returned to the writer (MariaDB ships the binlog event to
+  // replicas before the InnoDB fsync and the client's OK), and such a row was once never counted.
+  const pacedArrivedAt = new Map<number, number>();
   let backlogArrived = 0;
   let lastBacklogArrival = 0;
   const consumer = kafka.consumer({ groupId: unique('qf_bench_g'), maxWaitTimeInMs: 20 });
@@ -166,8 +157,7 @@ async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeR
           lastBacklogArrival = now;
           continue;
         }
-        const committed = committedAt.get(id);
-        if (committed !== undefined) latencies.push(now - committed);
+        pacedArrivedAt.set(id, now);
       }
       return Promise.resolve();
     },
@@ -193,22 +183,7 @@ async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeR
         pollIntervalMs: 100,
         pollLookbackMs: 2000,
         batchSize: 2000,
-        tables: {
-          quotes: {
-            table,
-            columns: {
-              quotedAt: 'created_at',
-              updatedAt: 'updated_at',
-              customerEmail: 'email',
-              pickupStation: 'pickup_station',
-              pickupAt: 'pickup_at',
-              dropoffStation: 'dropoff_station',
-              dropoffAt: 'dropoff_at',
-              carGroup: 'car_group',
-              priceAmount: 'price',
-            },
-          },
-        },
+        tables: { quotes: { table, columns: benchColumns } },
       },
     ],
   });
@@ -266,7 +241,8 @@ async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeR
       if (due > performance.now())
         await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
     }
-    await waitFor('the paced rows', () => latencies.length >= PACED_ROWS);
+    await waitFor('the paced rows', () => pacedArrivedAt.size >= PACED_ROWS);
+    const latencies = [...pacedArrivedAt].map(([id, at]) => at - (committedAt.get(id) ?? NaN));
     latencies.sort((x, y) => x - y);
     result.p50 = percentile(latencies, 50);
     result.p99 = percentile(latencies, 99);
@@ -292,26 +268,60 @@ async function connectorRun(client: Client, mode: 'poll' | 'log'): Promise<ModeR
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-console.log(
-  `bench/connectors: ${fmt(ROWS)} rows inserted in transactions of ${TX_ROWS}, per database and mode`,
-);
-const onlyClient = process.argv[3];
-const onlyMode = process.argv[4];
-for (const client of (['postgres', 'mysql'] as const).filter(
-  (c) => onlyClient === undefined || c === onlyClient,
-)) {
-  const baseline = await selectBaseline(client);
-  console.log(
-    `\n${client === 'mysql' ? 'MariaDB' : 'Postgres'}: baseline plain SELECT of the same rows: ${fmt(baseline)} rows/s`,
-  );
-  for (const mode of (['poll', 'log'] as const).filter((m) => onlyMode === undefined || m === onlyMode)) {
-    const result = await connectorRun(client, mode);
-    console.log(
-      `  ${mode.padEnd(4)} mode: catch-up ${fmt(result.rowsPerSecond).padStart(7)} row changes/s ` +
-        `(${(result.rowsPerSecond / baseline).toFixed(3)} x SELECT; backlog written at ${fmt(result.writeRowsPerSecond)} rows/s; ` +
-        `start-up ${fmt(result.startupMs)} ms); ` +
-        `at ${fmt(PACED_RATE)} rows/s commit-to-consumer latency p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms`,
-    );
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    // Every wait of the side-by-side part checks this, so Ctrl-C (or a timeout's SIGTERM) still
+    // runs its cleanup.
+    interrupt.aborted = true;
+  });
+console.log(`bench/connectors: ${fmt(ROWS)} rows per measurement; load average ${load()}`);
+for (const client of (['postgres', 'mysql'] as const).filter((c) => args.db === undefined || c === args.db)) {
+  if (interrupt.aborted) break;
+  console.log(`\n${client === 'mysql' ? 'MariaDB' : 'Postgres'}:`);
+  if (args.only !== 'side-by-side') {
+    const baseline = await selectBaseline(client);
+    console.log(`  baseline plain SELECT of the same rows: ${fmt(baseline)} rows/s`);
+    for (const mode of ['poll', 'log'] as const) {
+      const result = await connectorRun(client, mode);
+      console.log(
+        `  catch-up ${mode.padEnd(4)} mode: ${fmt(result.rowsPerSecond).padStart(7)} row changes/s ` +
+          `(${(result.rowsPerSecond / baseline).toFixed(3)} x SELECT; backlog of ${fmt(ROWS)} in transactions of ${TX_ROWS} written at ${fmt(result.writeRowsPerSecond)} rows/s; ` +
+          `start-up ${fmt(result.startupMs)} ms); ` +
+          `at ${fmt(PACED_RATE)} rows/s commit-to-consumer latency p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms; load ${load()}`,
+      );
+    }
+  }
+  if (args.only !== 'catch-up') {
+    const kafka = createKafka(configSchema.parse({ kafka: { brokers } }).kafka, logger);
+    const admin = kafka.admin();
+    await admin.connect();
+    const db = createSourceDb({ client, connection: connections[client] });
+    try {
+      await compareEngines({
+        client,
+        db,
+        kafka,
+        admin,
+        brokers,
+        workload: {
+          warmupRows: 5000,
+          rows: ROWS,
+          txRows: 100,
+          writers: WRITERS,
+          pacedRows: 5000,
+          pacedRate: 2500,
+          pacedTx: 25,
+        },
+        runs: RUNS,
+        engines: ENGINES,
+        ...(args['cpu-prof'] === undefined ? {} : { cpuProfileDir: args['cpu-prof'] }),
+      });
+    } finally {
+      await db.destroy();
+      await admin.disconnect();
+    }
   }
 }
-console.log('\naim (issue 4): log mode >= 20,000 row changes/s with p99 <= 500 ms');
+console.log(
+  `\naims: log mode >= 20,000 row changes/s (issue 4, 16); Quoteflow >= 1.5 x Debezium's throughput with a lower p99 (issue 16); load average ${load()}`,
+);

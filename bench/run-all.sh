@@ -6,6 +6,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 npm run services >/dev/null
 echo "== bench/collector"
 npx tsx bench/collector.ts
+echo "== bench/kafka-clients"
+npx tsx bench/kafka-clients.ts
 echo "== bench/connectors"
 npx tsx bench/connectors.ts
 echo "== bench/dashboard"

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { CollectorConfig } from '../lib/config/schema.js';
@@ -24,6 +23,7 @@ import type { LinkStore } from './links/link-store.js';
 import { DurableSink } from './sink/durable-sink.js';
 import { OrphanSpool } from './sink/orphan-spool.js';
 import { KafkaRecordSender } from './sink/record-sender.js';
+import type { DurableProducer } from '../lib/kafka/durable-producer.js';
 import { RejectedEvents } from './sink/rejected-events.js';
 import type { MetricsExposition } from './cluster/cluster-metrics.js';
 import type { WorkerSlot } from './cluster/spool-layout.js';
@@ -39,8 +39,8 @@ export interface CollectorOptions {
   topic: string;
   /** Topic of rejected events (kafka.topics.dlq.name); without it they are only counted and logged. */
   dlqTopic?: string;
-  /** A kafkajs producer, not yet connected. */
-  producer: Producer;
+  /** A durable producer (lib/kafka/durable-producer.ts), not yet connected. */
+  producer: DurableProducer;
   registry: Registry;
   logger: Logger;
   /** Click redirects and the links API; without it /r/ and /v1/links answer 404. */

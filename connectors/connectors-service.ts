@@ -1,5 +1,5 @@
-import type { Kafka, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
+import type { KafkaClient as Kafka, KafkaProducer as Producer } from '../lib/kafka/client-types.js';
+import { MemoizedDefaultPartitioner } from '../lib/kafka/memoized-partitioner.js';
 import type { Config } from '../lib/config/schema.js';
 import { QuoteflowError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -34,9 +34,10 @@ export class ConnectorsService {
     const { config, kafka, logger } = options;
     const sources = config.sources.filter((source) => source.enabled);
     const topics = await sinkTopics(kafka, config.kafka);
-    // The Java client's partitioner (murmur2): a key lands where any Kafka client would put it.
+    // The Java client's partitioner (murmur2): a key lands where any Kafka client would put it;
+    // each key hashed once (keys are station pairs, repeated across a batch).
     const producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: MemoizedDefaultPartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,

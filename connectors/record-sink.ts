@@ -1,4 +1,8 @@
-import type { Message, Producer, TopicMessages } from 'kafkajs';
+import type {
+  KafkaMessage as Message,
+  KafkaProducer as Producer,
+  KafkaTopicMessages as TopicMessages,
+} from '../lib/kafka/client-types.js';
 import { classifyKafkaError } from '../lib/kafka/kafka-errors.js';
 import type { KeyedMessage } from './mapping/keyed-messages.js';
 import { planMessages } from './mapping/keyed-messages.js';

@@ -1,4 +1,9 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type {
+  KafkaBatchPayload as EachBatchPayload,
+  KafkaClient as Kafka,
+  KafkaConsumer as Consumer,
+  KafkaProducer as Producer,
+} from '../lib/kafka/client-types.js';
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { KafkaConfig, ProcessorConfig } from '../lib/config/schema.js';
@@ -6,7 +11,7 @@ import { QuoteflowError } from '../lib/errors.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import type { Logger } from '../lib/logger.js';
 import { METRIC_PREFIX } from '../lib/metrics.js';
-import { coPartitionAssigner } from './co-partition-assigner.js';
+import { coPartitionAssigner } from '../lib/kafka/co-partition-assigner.js';
 import { BucketClock } from './core/kpi/buckets.js';
 import type { ResolutionRules } from '../lib/resolution/rules.js';
 import { eventJournal, validateEvents } from './pipeline/event-batch.js';

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin as Admin } from '../lib/kafka/client-types.js';
 import r from 'rethinkdb';
 import type { KafkaConfig } from '../lib/config/schema.js';
 import { QuoteflowError } from '../lib/errors.js';

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '../lib/kafka/client-types.js';
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import r from 'rethinkdb';

@@ -13,6 +13,7 @@ import { commandContext } from '../command-context.js';
 import { LinkCache } from '../../collector/links/link-cache.js';
 import { LinkStore } from '../../collector/links/link-store.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
+import { createDurableProducer } from '../../lib/kafka/durable-producer.js';
 import { createKafka } from '../../lib/kafka/kafka-client.js';
 import type { Logger } from '../../lib/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
@@ -61,7 +62,7 @@ export function registerCollectorCommand(program: Command): void {
 
 /** One producer for the replay, connected first so that an unreachable Kafka fails the command clearly. */
 async function replayWithKafka(config: Config, logger: Logger, force: boolean): Promise<ReplayReport> {
-  const producer = createKafka(config.kafka, logger).producer({ allowAutoTopicCreation: false });
+  const producer = createDurableProducer(createKafka(config.kafka, logger));
   try {
     await producer.connect();
   } catch (error) {
@@ -71,17 +72,7 @@ async function replayWithKafka(config: Config, logger: Logger, force: boolean): 
     return await replayDeadLetters({
       spoolDir: config.collector.spool.dir,
       force,
-      send: async (record) => {
-        try {
-          await producer.send({
-            topic: config.kafka.topics.events.name,
-            acks: -1,
-            messages: [{ key: record.key, value: record.value }],
-          });
-        } catch (error) {
-          throw classifyKafkaError(error);
-        }
-      },
+      send: (record) => producer.send(config.kafka.topics.events.name, [record]),
     });
   } finally {
     await producer.disconnect();
@@ -101,7 +92,7 @@ function superviseWorkers(count: number, logger: Logger): void {
 
 async function runCollector(config: Config, logger: Logger, worker: WorkerSlot | undefined) {
   const kafka = createKafka(config.kafka, logger);
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = createDurableProducer(kafka);
   const shutdown = new Shutdown({ logger }).install();
   if (worker) {
     process.on('message', (message: unknown) => {

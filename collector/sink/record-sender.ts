@@ -1,6 +1,5 @@
-import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { classifyKafkaError } from '../../lib/kafka/kafka-errors.js';
+import type { DurableProducer } from '../../lib/kafka/durable-producer.js';
 import { retry } from '../../lib/retry.js';
 import type { SpoolRecord } from '../spool/frame.js';
 
@@ -10,10 +9,10 @@ export interface RecordSender {
 }
 
 /**
- * A kafkajs producer as a RecordSender for one topic, with acks=all. It connects in the
+ * A durable producer (lib/kafka, acks=all) as a RecordSender for one topic. It connects in the
  * background (Kafka may be down when the collector starts: events then go to the spool) and
- * sends wait for the connection. A failed send rejects with kafkajs' error classified
- * (`classifyKafkaError`): KAFKA_RECORD_REFUSED, KAFKA_REFUSED or the retriable KAFKA_UNAVAILABLE.
+ * sends wait for the connection. A failed send rejects with the producer's classified error:
+ * KAFKA_RECORD_REFUSED, KAFKA_REFUSED or the retriable KAFKA_UNAVAILABLE.
  */
 export class KafkaRecordSender implements RecordSender {
   private connected: Promise<void> | undefined;
@@ -21,7 +20,7 @@ export class KafkaRecordSender implements RecordSender {
 
   constructor(
     private readonly options: {
-      producer: Producer;
+      producer: DurableProducer;
       topic: string;
       logger: Logger;
       observe?: (seconds: number) => void;
@@ -41,15 +40,7 @@ export class KafkaRecordSender implements RecordSender {
   async sendTo(topic: string, records: readonly SpoolRecord[]): Promise<void> {
     await this.connect();
     const started = process.hrtime.bigint();
-    try {
-      await this.options.producer.send({
-        topic,
-        acks: -1,
-        messages: records.map((record) => ({ key: record.key, value: record.value })),
-      });
-    } catch (error) {
-      throw classifyKafkaError(error);
-    }
+    await this.options.producer.send(topic, records);
     this.options.observe?.(Number(process.hrtime.bigint() - started) / 1e9);
   }
 

@@ -18,6 +18,10 @@ import { LOG_OFFSET_KEY, isLogOffset, streamingOffset } from './log-offset.js';
 import { snapshotThenStreamFrom } from './table-snapshot.js';
 import { DeliveryChain, recordDelivery } from './delivery-chain.js';
 
+/**
+ * How long committed changes may wait for more before they are sent as one Kafka batch, when no
+ * batch is being delivered; while one is, they wait for it to be done (growing up to batchSize).
+ */
 const FLUSH_DELAY_MS = 20;
 /** Batches queued for Kafka before the binlog connection is paused (backpressure). */
 const MAX_QUEUED_BATCHES = 3;
@@ -130,11 +134,17 @@ class BinlogStream {
   private lastOffsetCommitAt = Date.now();
   private binlog: Pausable | null = null;
   private paused = false;
+  private stopping = false;
   private readonly deliveries = new DeliveryChain((waiting) => {
     if (this.paused && waiting < MAX_QUEUED_BATCHES) {
       this.paused = false;
       this.binlog?.resume?.();
     }
+    // Group commit: what committed while a batch was being delivered goes out as one batch once
+    // it is done, not as a queue of 20 ms slices each paying its own Kafka round trips (records,
+    // then offset). Under load that queue, not the CPU, bounded the rows per second.
+    if (waiting === 0 && !this.stopping && this.pending.length > 0 && this.flushTimer === undefined)
+      void this.flush();
   });
 
   constructor(
@@ -162,6 +172,7 @@ class BinlogStream {
       signal.addEventListener(
         'abort',
         () => {
+          this.stopping = true;
           resolve();
         },
         { once: true },
@@ -251,8 +262,16 @@ class BinlogStream {
       }
     } else if (this.pending.length > 0 || quietFor >= this.source.heartbeatIntervalMs) {
       // Other tables' commits move the offset too, now and then, so a restart need not re-read them.
-      this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+      this.flushTimer ??= setTimeout(() => {
+        this.flushPartial();
+      }, FLUSH_DELAY_MS);
     }
+  }
+
+  /** The timer's partial batch goes now if nothing is being delivered, else once that is done. */
+  private flushPartial(): void {
+    this.flushTimer = undefined;
+    if (this.deliveries.waiting === 0) void this.flush();
   }
 
   /** Queues what whole transactions produced (DeliveryChain): sent to Kafka, then the offset committed. */

@@ -20,7 +20,10 @@ import { ensurePublication, ensureSlot, straySlots } from './pg-replication-setu
 import { snapshotThenStreamFrom } from './table-snapshot.js';
 import { DeliveryChain, recordDelivery } from './delivery-chain.js';
 
-/** How long committed changes may wait for more before they are sent as one Kafka batch. */
+/**
+ * How long committed changes may wait for more before they are sent as one Kafka batch, when no
+ * batch is being delivered; while one is, they wait for it to be done (growing up to batchSize).
+ */
 const FLUSH_DELAY_MS = 20;
 /** Batches queued for Kafka (sent one after the other) while the next one is decoded. */
 const MAX_QUEUED_BATCHES = 3;
@@ -107,8 +110,15 @@ class PgStream {
   private pending: MapOutcome[] = [];
   private pendingLsn: string | null = null;
   private pendingCommitMicros = 0n;
-  private readonly deliveries = new DeliveryChain();
+  // Group commit: what committed while a batch was being delivered goes out as one batch once it
+  // is done, not as a queue of 20 ms slices each paying its own two Kafka round trips (records,
+  // then offset). Under load that queue, not the CPU, bounded the rows per second.
+  private readonly deliveries = new DeliveryChain((waiting) => {
+    if (waiting === 0 && !this.stopping && this.pendingLsn !== null && this.flushTimer === undefined)
+      void this.flush();
+  });
   private flushTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
   private lastConfirmed: string;
   private lastOffsetCommitAt = 0;
   private readonly service: LogicalReplicationService;
@@ -148,6 +158,7 @@ class PgStream {
       signal.addEventListener(
         'abort',
         () => {
+          this.stopping = true;
           resolve();
         },
         { once: true },
@@ -229,13 +240,21 @@ class PgStream {
           // Decoding goes on while batches are sent, up to a bound (then the stream waits).
           if (this.deliveries.waiting >= MAX_QUEUED_BATCHES) await this.deliveries.settled();
         } else {
-          this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+          this.flushTimer ??= setTimeout(() => {
+            this.flushPartial();
+          }, FLUSH_DELAY_MS);
         }
         return;
       }
       default:
         return;
     }
+  }
+
+  /** The timer's partial batch goes now if nothing is being delivered, else once that is done. */
+  private flushPartial(): void {
+    this.flushTimer = undefined;
+    if (this.deliveries.waiting === 0) void this.flush();
   }
 
   /**

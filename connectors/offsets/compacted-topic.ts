@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '../../lib/kafka/client-types.js';
 import { QuoteflowError } from '../../lib/errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { KafkaClient as Kafka, KafkaProducer as Producer } from '../../lib/kafka/client-types.js';
 import type { Logger } from '../../lib/logger.js';
 import { ensureTopics } from '../../lib/kafka/topics.js';
 import { readCompactedTopic } from './compacted-topic.js';

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka, KafkaConsumer as Consumer } from '../../lib/kafka/client-types.js';
 import type { Logger } from '../../lib/logger.js';
 
 /** A record of qf.dlq as the pipeline view shows it. */

@@ -54,7 +54,25 @@ export function parseTimestamp(value: string): TimestampParts | undefined {
 }
 
 export function isTimestamp(value: string): boolean {
-  return parseTimestamp(value) !== undefined;
+  return utcMillisFastPath(value) !== undefined || parseTimestamp(value) !== undefined;
+}
+
+const UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/;
+
+/**
+ * Epoch milliseconds of a timestamp in the form nearly every record and SDK sends (UTC, at most
+ * milliseconds: what Date#toISOString writes), or undefined when it needs parseTimestamp. Date.parse
+ * reads that form exactly and several times faster than the full parser, but it is more lenient:
+ * it rolls 02-30 over to March, takes 24:00 as the next day and years 0000-0099, which
+ * parseTimestamp refuses (Date.UTC reads those years as 19xx), so those go the long way. Whatever
+ * this accepts, parseTimestamp accepts with the same instant (a property test holds it to that).
+ */
+export function utcMillisFastPath(value: string): number | undefined {
+  if (!UTC_MILLIS.test(value) || value.startsWith('00') || value.slice(11, 13) >= '24') return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return undefined;
+  const day = Number(value.slice(8, 10));
+  return day <= 28 || new Date(ms).getUTCDate() === day ? ms : undefined;
 }
 
 /** True for a timestamp that names its offset as UTC (`Z` or `+00:00`). */
@@ -63,21 +81,14 @@ export function isUtcTimestamp(value: string): boolean {
   return offset === 'Z' || offset === '+00:00' || offset === '+0000';
 }
 
-const UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
-
 /**
  * The instant of a timestamp in epoch milliseconds, reading one without an offset as UTC;
  * undefined when it is not a timestamp. For clients' clocks (the collector's skew correction),
  * which have no configured zone.
  */
 export function timestampToEpochMs(value: string): number | undefined {
-  // What SDKs send (Date#toISOString: UTC, milliseconds) Date.parse reads exactly and fast; it
-  // rolls 02-30 over to March and takes 24:00, which parseTimestamp refuses, so those go the long way.
-  if (UTC_MILLIS.test(value) && Number(value.slice(11, 13)) < 24) {
-    const ms = Date.parse(value);
-    const day = Number(value.slice(8, 10));
-    if (!Number.isNaN(ms) && (day <= 28 || new Date(ms).getUTCDate() === day)) return ms;
-  }
+  const fast = utcMillisFastPath(value);
+  if (fast !== undefined) return fast;
   const parts = parseTimestamp(value);
   if (parts === undefined) return undefined;
   const local = Date.UTC(

@@ -1,5 +1,5 @@
 import { QuoteflowError } from '../errors.js';
-import { parseTimestamp } from '../records/timestamp.js';
+import { parseTimestamp, utcMillisFastPath } from '../records/timestamp.js';
 import { zonedToEpochMs } from '../time/zone.js';
 
 /**
@@ -13,18 +13,9 @@ export type { WallClock } from '../time/zone.js';
 export { wallClockAt, zoneOffsetMs, zonedToEpochMs } from '../time/zone.js';
 
 /** Epoch milliseconds of a canonical timestamp; `zone` applies only when it carries no offset. */
-const UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/;
-
 export function toEpochMs(timestamp: string, zone: string, field = 'timestamp'): number {
-  // Fast path for the common form (UTC, at most milliseconds), which Date.parse reads exactly;
-  // an impossible date (02-30) gives NaN there and falls through to the full parser.
-  if (UTC_MILLIS.test(timestamp)) {
-    const ms = Date.parse(timestamp);
-    // V8 rolls 02-30 over to March: days past the 28th are checked against the calendar.
-    const plausible =
-      Number(timestamp.slice(8, 10)) <= 28 || new Date(ms).getUTCDate() === Number(timestamp.slice(8, 10));
-    if (!Number.isNaN(ms) && plausible) return ms;
-  }
+  const fast = utcMillisFastPath(timestamp);
+  if (fast !== undefined) return fast;
   const parts = parseTimestamp(timestamp);
   if (!parts) throw new QuoteflowError('RECORD_INVALID', `${field}: must be an ISO-8601 date-time`);
   const fractionMs = Math.floor(parts.nanos / 1_000_000);

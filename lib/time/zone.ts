@@ -54,28 +54,54 @@ function wallAsUtc(wall: WallClock): number {
 }
 
 const QUARTER_HOUR = 15 * 60_000;
+const DAY = 86_400_000;
 const offsetCache = new Map<string, Map<number, number>>();
+/** Per zone and UTC day: the offset that holds all day, or null for a day with a transition. */
+const dayCache = new Map<string, Map<number, number | null>>();
 
-/**
- * The zone's offset from UTC at instant `ms`, in milliseconds (Europe/Rome in July: +7,200,000).
- * Zones change offset only at whole quarter hours, so the answer is cached per quarter hour:
- * Intl's formatToParts is the costliest step where rows or records are converted by the million.
- */
-export function zoneOffsetMs(ms: number, zone: string): number {
-  if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
-  const quarter = Math.floor(ms / QUARTER_HOUR);
-  let zoneCache = offsetCache.get(zone);
-  if (zoneCache === undefined) {
-    zoneCache = new Map();
-    offsetCache.set(zone, zoneCache);
+function cacheOf<T>(caches: Map<string, Map<number, T>>, zone: string): Map<number, T> {
+  let cache = caches.get(zone);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(zone, cache);
   }
-  const cached = zoneCache.get(quarter);
+  return cache;
+}
+
+/** The offset at a quarter hour, from Intl (cached: formatToParts is the costliest step). */
+function quarterOffsetMs(ms: number, zone: string): number {
+  const quarter = Math.floor(ms / QUARTER_HOUR);
+  const cache = cacheOf(offsetCache, zone);
+  const cached = cache.get(quarter);
   if (cached !== undefined) return cached;
   const start = quarter * QUARTER_HOUR;
   const offset = wallAsUtc(wallClockAt(start, zone)) - start;
-  if (zoneCache.size >= 100_000) zoneCache.clear();
-  zoneCache.set(quarter, offset);
+  if (cache.size >= 100_000) cache.clear();
+  cache.set(quarter, offset);
   return offset;
+}
+
+/**
+ * The zone's offset from UTC at instant `ms`, in milliseconds (Europe/Rome in July: +7,200,000).
+ * Zones change offset only at whole quarter hours and at most once a day, so a UTC day whose first
+ * and last quarter hours have the same offset has it throughout: one answer per day (two Intl
+ * calls) instead of one per quarter hour, since rows spread over a year of pickups asked Intl for
+ * nearly every row (bench/connectors.ts --cpu-prof). A day with a transition is answered per
+ * quarter hour.
+ */
+export function zoneOffsetMs(ms: number, zone: string): number {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
+  const day = Math.floor(ms / DAY);
+  const days = cacheOf(dayCache, zone);
+  let dayOffset = days.get(day);
+  if (dayOffset === undefined) {
+    const first = quarterOffsetMs(day * DAY, zone);
+    const last = quarterOffsetMs((day + 1) * DAY - QUARTER_HOUR, zone);
+    dayOffset = first === last ? first : null;
+    if (days.size >= 100_000) days.clear();
+    days.set(day, dayOffset);
+  }
+  return dayOffset ?? quarterOffsetMs(ms, zone);
 }
 
 /**

@@ -44,14 +44,14 @@ export class SlotIndex {
       this.map.set(key, [{ slot, ids: [id] }]);
       return;
     }
-    const entry = slots.find((candidate) => candidate.slot === slot);
+    const entry = slots[slotIndex(slots, slot)];
     if (!entry) slots.push({ slot, ids: [id] });
     else if (!entry.ids.includes(id)) entry.ids.push(id);
   }
 
   delete(key: string, slot: number, id: string): void {
     const slots = this.map.get(key);
-    const index = slots ? slots.findIndex((candidate) => candidate.slot === slot) : -1;
+    const index = slots ? slotIndex(slots, slot) : -1;
     const entry = slots?.[index];
     if (!slots || !entry) return;
     removeFrom(entry.ids, id);
@@ -71,6 +71,12 @@ export class SlotIndex {
       if (entry.slot >= slot - 1 && entry.slot <= slot + 1) for (const id of entry.ids) out.push(id);
     }
   }
+}
+
+/** The position of a slot in a key's few slots, or -1 (a loop: no closure on the hot path). */
+function slotIndex(slots: readonly SlotIds[], slot: number): number {
+  for (let index = 0; index < slots.length; index++) if (slots[index]?.slot === slot) return index;
+  return -1;
 }
 
 function removeFrom(ids: string[], id: string): void {

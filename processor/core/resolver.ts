@@ -57,6 +57,13 @@ export class Resolver {
   private readonly width: number;
   /** Scratch list of blockNeighbours. */
   private readonly candidates: string[] = [];
+  /**
+   * The block keys last built and the record they belong to: a change looks its record's keys up
+   * two or three times in a row (add, then candidates), and building them again costs string
+   * concatenations plus hashing the new strings in every index. Records are never mutated.
+   */
+  private lastKeysOf: TripFields | undefined;
+  private lastKeys: string[] = [];
   private capture: Capture | undefined;
 
   constructor(private readonly rules: ResolutionRules) {
@@ -258,17 +265,18 @@ export class Resolver {
     const ref = refKey(quote, quote.brokerQuoteRef);
     if (ref) this.quoteRefs.add(ref, quote.id);
     this.edges.set(quote.id, neighbours);
+    if (neighbours.size === 0) {
+      // Most quotes have no duplicate: a cluster of their own, without the merge below.
+      const cluster: Cluster = { members: new Set([quote.id]), id: undefined };
+      this.capture?.clusters.set(cluster, null);
+      this.clusterOf.set(quote.id, cluster);
+      return;
+    }
     const clusters = new Set<Cluster>();
     for (const other of neighbours) {
       this.edges.get(other)?.add(quote.id);
       const cluster = this.clusterOf.get(other);
       if (cluster) clusters.add(cluster);
-    }
-    if (clusters.size === 0) {
-      const cluster: Cluster = { members: new Set([quote.id]), id: undefined };
-      this.capture?.clusters.set(cluster, null);
-      this.clusterOf.set(quote.id, cluster);
-      return;
     }
     let target: Cluster | undefined;
     for (const cluster of clusters) {
@@ -414,9 +422,12 @@ export class Resolver {
   }
 
   /** Block keys: stations and one customer key; candidates lie in the same or a neighbouring slot. */
-  private blockKeys(trip: TripFields): string[] {
+  private blockKeys(trip: TripFields): readonly string[] {
+    if (this.lastKeysOf === trip) return this.lastKeys;
     const prefix = `${trip.pickupStation}|${trip.dropoffStation}|`;
-    return customerKeys(trip).map((key) => prefix + key);
+    this.lastKeys = customerKeys(trip).map((key) => prefix + key);
+    this.lastKeysOf = trip;
+    return this.lastKeys;
   }
 
   private slot(trip: TripFields): number {

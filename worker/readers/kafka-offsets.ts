@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin as Admin, KafkaClient as Kafka } from '../../lib/kafka/client-types.js';
 import type { HighWatermarks } from '../../lib/pipeline/processor-lag.js';
 
 /** Kafka end offsets through one lazily connected admin client (reconnects after a failure). */

@@ -235,7 +235,7 @@ export class FaultLab {
 }
 
 /** A free port such that port + `offset` is free too (servers that listen on a second port). */
-async function freePortWithSecond(offset: number): Promise<number> {
+export async function freePortWithSecond(offset: number): Promise<number> {
   for (;;) {
     const port = await freePort();
     if (port + offset <= 65_535 && (await canListen(port + offset))) return port;

@@ -7,6 +7,7 @@ import type { CollectorOptions } from '../../../collector/collector.js';
 import { Collector } from '../../../collector/collector.js';
 import type { CollectorConfig } from '../../../lib/config/schema.js';
 import { parseConfig } from '../../../lib/config/load-config.js';
+import { createDurableProducer } from '../../../lib/kafka/durable-producer.js';
 import { createKafka } from '../../../lib/kafka/kafka-client.js';
 import { ensureTopics } from '../../../lib/kafka/topics.js';
 import { createLogger } from '../../../lib/logger.js';
@@ -64,7 +65,7 @@ export async function startCollector(
     ...extra,
     config,
     topic,
-    producer: kafka.producer({ allowAutoTopicCreation: false }),
+    producer: createDurableProducer(kafka),
     registry: new Registry(),
     // QF_TEST_LOG=warn shows what the collector says while a test runs.
     logger: process.env.QF_TEST_LOG ? createLogger({ level: process.env.QF_TEST_LOG }) : silentLogger,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Cluster } from 'kafkajs';
 import { AssignerProtocol } from 'kafkajs';
-import { coPartitionAssigner } from '../../../processor/co-partition-assigner.js';
+import { coPartitionAssigner } from '../../../lib/kafka/co-partition-assigner.js';
 
 describe('coPartitionAssigner', () => {
   describe('when two members share three co-partitioned topics', () => {
