@@ -9,7 +9,7 @@
  * of dimension combinations with activity every hour (6 sources × 6 stations × 3 car groups = 108).
  */
 import { parseArgs } from 'node:util';
-import type { RollupDoc } from '../dashboard/kpi/rollup-doc.js';
+import type { RollupDoc } from '../lib/kpi/rollup-doc.js';
 import type { LivePeriod } from '../dashboard/live/live-periods.js';
 import { LiveState } from '../dashboard/live/live-state.js';
 

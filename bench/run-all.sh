@@ -14,6 +14,8 @@ echo "== bench/dashboard"
 npx tsx bench/dashboard.ts
 echo "== bench/funnel"
 npx tsx bench/funnel.ts
+echo "== bench/records-pages"
+npx tsx bench/records-pages.ts
 echo "== bench/worker-exports"
 npx tsx bench/worker-exports.ts
 echo "== bench/processor"

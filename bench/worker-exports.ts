@@ -89,13 +89,7 @@ try {
 
   let started = performance.now();
   let raw = 0;
-  const cursor = await workers.rethink.run(
-    recordsInPeriod(workers.db, 'quotes', {
-      ...filter,
-      limit: 0,
-      offset: 0,
-    }),
-  );
+  const cursor = await workers.rethink.run(recordsInPeriod(workers.db, 'quotes', filter));
   for await (const _row of cursorRows(cursor)) raw++;
   const rawRate = raw / ((performance.now() - started) / 1000);
   console.log(`baseline: raw cursor read  rows=${raw}  ${rawRate.toFixed(0)} rows/s`);

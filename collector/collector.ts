@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { CollectorConfig } from '../lib/config/schema.js';
@@ -28,6 +29,7 @@ import type { MetricsExposition } from './cluster/cluster-metrics.js';
 import type { WorkerSlot } from './cluster/spool-layout.js';
 import { assignSpools, listSpool } from './cluster/spool-layout.js';
 import { DeadLetters } from './spool/dead-letters.js';
+import { clearSpoolHolder, markSpoolHolder } from './spool/spool-lock.js';
 import type { SpoolStats } from './spool/spool.js';
 import { Spool } from './spool/spool.js';
 
@@ -86,6 +88,8 @@ export class Collector {
     if (stats.records > 0) logger.info(stats, 'spool holds events from an earlier run; replaying them');
     const metrics = createCollectorMetrics(registry, () => spool);
     const deadLetters = await DeadLetters.open(spoolDirs.own, logger.child({ component: 'spool' }));
+    // Tells `quoteflow collector replay-dead-letters` that this spool's dead-letter file is in use.
+    await markSpoolHolder(spoolDirs.own);
     const deadLettered = (records: number) => {
       metrics.deadLettered.inc(records);
     };
@@ -244,6 +248,7 @@ export class Collector {
     logger.debug('every accepted event is in Kafka or the spool');
     await Promise.all(this.orphans.map((orphan) => orphan.stop()));
     await this.spool.close();
+    await clearSpoolHolder(dirname(this.deadLetters.path));
     await this.sender.disconnect();
     await this.linkCache?.stop();
   }

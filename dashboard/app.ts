@@ -121,7 +121,15 @@ export function createDashboardApp(options: DashboardAppOptions): express.Expres
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use('/api/v1', apiRoutes(users, { zone: options.zone }));
-  app.use('/api/v1', recordsRoutes({ db: options.db, zone: options.zone, rules: options.rules }));
+  app.use(
+    '/api/v1',
+    recordsRoutes({
+      db: options.db,
+      zone: options.zone,
+      rules: options.rules,
+      pageSecret: config.sessionSecret,
+    }),
+  );
   app.use('/api/v1', demandsRoutes({ db: options.db, zone: options.zone, rules: options.rules }));
   app.use('/api/v1', kpiRoutes({ db: options.db, zone: options.zone }));
   app.use('/api/v1', funnelRoutes({ db: options.db, zone: options.zone }));

@@ -19,14 +19,18 @@ import type { Logger } from '../../lib/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
 import { Shutdown } from '../../lib/shutdown.js';
 import type { Config } from '../../lib/config/schema.js';
+import { classifyKafkaError } from '../../lib/kafka/kafka-errors.js';
+import type { ReplayReport } from '../../collector/replay/dead-letter-replay.js';
+import { replayDeadLetters } from '../../collector/replay/dead-letter-replay.js';
+import { replayComplete, replayReportLines } from '../../collector/replay/replay-report.js';
 
 /**
  * `quoteflow collector`: HTTP event ingestion into Kafka with a durable local spool. With
  * `collector.workers` above 1 this process supervises that many worker processes sharing the port.
  */
 export function registerCollectorCommand(program: Command): void {
-  program
-    .command('collector')
+  const collector = program.command('collector');
+  collector
     .description('take events over HTTP into Kafka (qf.events), spooling to disk while Kafka is away')
     .action(async (_options: unknown, command: Command) => {
       const { config, logger } = await commandContext(command, 'collector', { logToStdout: true });
@@ -38,6 +42,41 @@ export function registerCollectorCommand(program: Command): void {
       const worker = workerSlotFromEnv(count);
       await runCollector(config, worker ? logger.child({ worker: worker.index }) : logger, worker);
     });
+  collector
+    .command('replay-dead-letters')
+    .description(
+      'send the events Kafka refused for good (the dead-letter files of spool.dir) to Kafka again, ' +
+        'once the cause is fixed; what is still refused stays; refuses while a collector writes the spool',
+    )
+    .option(
+      '--force',
+      'replay although a collector mark is there (that collector is gone: killed, container removed)',
+    )
+    .action(async (options: { force?: boolean }, command: Command) => {
+      const { config, logger } = await commandContext(command, 'collector');
+      const report = await replayWithKafka(config, logger, options.force === true);
+      for (const line of replayReportLines(report)) process.stdout.write(`${line}\n`);
+      if (!replayComplete(report)) process.exitCode = 1;
+    });
+}
+
+/** One producer for the replay, connected first so that an unreachable Kafka fails the command clearly. */
+async function replayWithKafka(config: Config, logger: Logger, force: boolean): Promise<ReplayReport> {
+  const producer = createDurableProducer(createKafka(config.kafka, logger));
+  try {
+    await producer.connect();
+  } catch (error) {
+    throw classifyKafkaError(error);
+  }
+  try {
+    return await replayDeadLetters({
+      spoolDir: config.collector.spool.dir,
+      force,
+      send: (record) => producer.send(config.kafka.topics.events.name, [record]),
+    });
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 function superviseWorkers(count: number, logger: Logger): void {

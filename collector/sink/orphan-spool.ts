@@ -1,6 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DeadLetters } from '../spool/dead-letters.js';
+import { DEAD_LETTER_FILE } from '../spool/dead-letters.js';
 import { Spool } from '../spool/spool.js';
 import type { RecordSender } from './record-sender.js';
 import { SpoolDrainer } from './spool-drainer.js';
@@ -61,6 +63,16 @@ export class OrphanSpool {
     void done.then(async () => {
       await orphan.stop();
       if (!options.removeWhenDrained) return;
+      // Dead letters kept while this directory was a live worker's: they wait for an operator's
+      // replay (quoteflow collector replay-dead-letters, which reads every worker-<n>), so the
+      // directory stays, emptied of its segments.
+      if (await hasDeadLetters(dir)) {
+        logger.warn(
+          { dir },
+          'replayed a spool left by another worker layout; kept its directory for its dead letters',
+        );
+        return;
+      }
       try {
         await rm(dir, { recursive: true, force: true });
         logger.info({ dir }, 'replayed and removed a spool left by another worker layout');
@@ -81,4 +93,11 @@ export class OrphanSpool {
     await this.drainer.stop();
     await this.spool.close();
   }
+}
+
+async function hasDeadLetters(dir: string): Promise<boolean> {
+  return access(join(dir, DEAD_LETTER_FILE)).then(
+    () => true,
+    () => false,
+  );
 }

@@ -14,7 +14,7 @@ import type { LogOffset } from './log-offset.js';
 import { LOG_OFFSET_KEY, isLogOffset, streamingOffset } from './log-offset.js';
 import { lsnToBigInt, lsnVersion } from './lsn.js';
 import { PgoutputTextDatesPlugin } from './pg-text-dates-plugin.js';
-import { assertQueueInternals, libraryQueueEmpty } from './pg-replication-queue.js';
+import { HandoverCount } from './handover-count.js';
 import { replicationNames } from '../../lib/config/replication-identity.js';
 import { ensurePublication, ensureSlot, straySlots } from './pg-replication-setup.js';
 import { snapshotThenStreamFrom } from './table-snapshot.js';
@@ -122,6 +122,7 @@ class PgStream {
   private lastConfirmed: string;
   private lastOffsetCommitAt = 0;
   private readonly service: LogicalReplicationService;
+  private readonly handover = new HandoverCount();
 
   constructor(
     private readonly source: SourceConfig,
@@ -142,15 +143,14 @@ class PgStream {
       },
       { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
     );
-    assertQueueInternals(this.service);
   }
 
   async run(_db: Knex, offset: LogOffset, signal: AbortSignal): Promise<void> {
     this.lastConfirmed = offset.position;
-    const plugin = new PgoutputTextDatesPlugin({
-      protoVersion: 1,
-      publicationNames: [this.names.publication],
-    });
+    const plugin = new PgoutputTextDatesPlugin(
+      { protoVersion: 1, publicationNames: [this.names.publication] },
+      this.handover.onReceived,
+    );
     const failed = (error: unknown) => {
       this.deliveries.fail(error);
     };
@@ -167,9 +167,10 @@ class PgStream {
     this.service.on('error', (error) => {
       failed(error);
     });
-    this.service.on('data', (lsn: string, message: Pgoutput.Message) =>
-      this.onMessage(lsn, message).catch(failed),
-    );
+    this.service.on('data', (lsn: string, message: Pgoutput.Message) => {
+      this.handover.onHanded();
+      return this.onMessage(lsn, message).catch(failed);
+    });
     this.service.on('heartbeat', (lsn: string, _timestamp: number, shouldRespond: boolean) => {
       this.onHeartbeat(lsn, shouldRespond).catch(failed);
     });
@@ -291,16 +292,17 @@ class PgStream {
   }
 
   /**
-   * The server's keepalive. When nothing is in flight (no open transaction, nothing waiting for
-   * Kafka), everything up to its position is delivered, so that position is confirmed: on a quiet
-   * database the slot advances. The offset is committed with it now and then, for restarts.
+   * The server's keepalive. When nothing is in flight (nothing received and still queued in the
+   * library, no open transaction, nothing waiting for Kafka), everything up to its position is
+   * delivered, so that position is confirmed: on a quiet database the slot advances. The offset is
+   * committed with it now and then, for restarts.
    */
   private async onHeartbeat(lsn: string, shouldRespond: boolean): Promise<void> {
     const idle =
       this.transaction === null &&
       this.pendingLsn === null &&
       this.flushTimer === undefined &&
-      libraryQueueEmpty(this.service);
+      this.handover.allHanded;
     if (!idle) {
       if (shouldRespond) await this.service.acknowledge(this.lastConfirmed);
       return;

@@ -1,11 +1,10 @@
 import type { Request, Response } from 'express';
 import { QuoteflowError } from '../../lib/errors.js';
-import { writeCsv } from './csv-writer.js';
-import { EXPORT_ABORTED } from './drained.js';
-import type { ExportColumn } from './export-column.js';
-import { writeXlsx } from './xlsx-writer.js';
-
-export type ExportFormat = 'csv' | 'xlsx';
+import type { ExportFormat } from '../../lib/export/export-file.js';
+import { writeCsv } from '../../lib/export/csv-writer.js';
+import { EXPORT_ABORTED } from '../../lib/export/drained.js';
+import type { ExportColumn } from '../../lib/export/export-column.js';
+import { writeXlsx } from '../../lib/export/xlsx-writer.js';
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',

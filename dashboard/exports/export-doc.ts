@@ -1,4 +1,4 @@
-import type { RecordKind } from '../queries/record-kinds.js';
+import type { RecordKind } from '../../lib/records/record-kinds.js';
 import type { RecordFilter } from '../queries/record-filter.js';
 
 /**

@@ -12,10 +12,10 @@ import { formatIssues } from '../../lib/validation/issues.js';
 import type { ExportDoc } from '../exports/export-doc.js';
 import { exportFilePath } from '../exports/export-doc.js';
 import type { ExportStore } from '../exports/export-store.js';
-import { localDate } from '../kpi/zoned-time.js';
+import { localDate } from '../../lib/time/zoned-time.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
 import { parseRecordFilter } from '../queries/record-filter.js';
-import { isRecordKind } from '../queries/record-kinds.js';
+import { isRecordKind } from '../../lib/records/record-kinds.js';
 import { requireRole } from './authenticate.js';
 
 export interface ExportsRoutesOptions {

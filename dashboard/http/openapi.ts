@@ -112,13 +112,15 @@ export const OPENAPI_DOCUMENT = {
             schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
           {
-            name: 'offset',
+            name: 'cursor',
             in: 'query',
-            schema: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
+            description:
+              'the `next` or `previous` token of a page of the same listing (same kind and filters)',
+            schema: { type: 'string' },
           },
         ],
         responses: {
-          200: json('{ items, offset, limit, total, totalCapped, nextOffset, capped }'),
+          200: json('{ items, start, limit, total, totalCapped, next, previous }'),
           400: error,
         },
       },

@@ -3,20 +3,23 @@ import { Router } from 'express';
 import r from 'rethinkdb';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { formatIssues } from '../../lib/validation/issues.js';
-import { recordColumns } from '../export/record-columns.js';
+import { recordColumns } from '../../lib/export/record-columns.js';
 import { exportFormat, sendExport } from '../export/send-export.js';
 import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
-import type { RecordFilter } from '../queries/record-filter.js';
-import { MAX_OFFSET, parseRecordFilter } from '../queries/record-filter.js';
-import type { RecordKind } from '../queries/record-kinds.js';
-import { isRecordKind } from '../queries/record-kinds.js';
+import type { ValidationIssue } from '../../lib/validation/issues.js';
+import { listingScope, parseRecordFilter, parseRecordPage } from '../queries/record-filter.js';
+import type { RecordKind } from '../../lib/records/record-kinds.js';
+import { isRecordKind, RECORD_KINDS } from '../../lib/records/record-kinds.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
-import { recordsInPeriod } from '../queries/records-query.js';
+import { recordsInPeriod, recordsPageQuery } from '../queries/records-query.js';
+import type { PageCursor } from '../queries/page-cursor.js';
+import { createPageCursors } from '../queries/page-cursor.js';
+import { keysetPage } from '../queries/keyset-page.js';
 import { requireRole } from './authenticate.js';
 import type { BookingUpsert, QuoteUpsert } from '../../lib/records/canonical.js';
 import type { ResolutionRules } from '../../lib/resolution/rules.js';
 import { bookingRule, demandPairs } from '../queries/demand-explanation.js';
-import { localDate } from '../kpi/zoned-time.js';
+import { localDate } from '../../lib/time/zoned-time.js';
 
 export interface RecordsRoutesOptions {
   db: RethinkdbClient;
@@ -24,28 +27,36 @@ export interface RecordsRoutesOptions {
   rules: ResolutionRules;
   /** Exports show times as this zone's wall clock (the KPI time zone). */
   zone: string;
+  /** Signs records page tokens (the session secret: shared by every instance). */
+  pageSecret: string;
 }
 
-/** Reads kind and filters from the request, or answers 400/404 naming what is wrong. */
-function parseRequest(
+/** Reads the kind from the path, or answers 404. */
+function parseKind(req: Request, res: Response): RecordKind | undefined {
+  const kind = String(req.params.kind);
+  if (isRecordKind(kind)) return kind;
+  res.status(404).json({ error: 'not_found', message: 'kind: must be quotes, bookings or events' });
+  return undefined;
+}
+
+/** Parses the query (dates read in `zone`) with `parse`, or answers 400 naming every bad parameter. */
+function parseQuery<F>(
   req: Request,
   res: Response,
   zone: string,
-): { kind: RecordKind; filter: RecordFilter } | undefined {
-  const kind = String(req.params.kind);
-  if (!isRecordKind(kind)) {
-    res.status(404).json({ error: 'not_found', message: 'kind: must be quotes, bookings or events' });
-    return undefined;
-  }
+  parse: (
+    query: Record<string, unknown>,
+  ) => { ok: true; filter: F } | { ok: false; issues: ValidationIssue[] },
+): F | undefined {
   const { format: _format, ...query } = localDatesToInstants(req.query, zone);
-  const parsed = parseRecordFilter(query);
-  if (!parsed.ok) {
-    res
-      .status(400)
-      .json({ error: 'bad_request', message: formatIssues(parsed.issues), issues: parsed.issues });
-    return undefined;
-  }
-  return { kind, filter: parsed.filter };
+  const parsed = parse(query);
+  if (parsed.ok) return parsed.filter;
+  badRequest(res, parsed.issues);
+  return undefined;
+}
+
+function badRequest(res: Response, issues: ValidationIssue[]): void {
+  res.status(400).json({ error: 'bad_request', message: formatIssues(issues), issues });
 }
 
 /** The most a page's `total` counts; past it the answer says `totalCapped` ("100,000+"). */
@@ -57,46 +68,56 @@ function isPossibleKey(id: string): boolean {
 }
 
 /** `/api/v1/records/:kind` (pages of records) and `/api/v1/export/:kind?format=csv|xlsx` (whole periods). */
-export function recordsRoutes({ db, zone, rules }: RecordsRoutesOptions): Router {
+export function recordsRoutes({ db, zone, rules, pageSecret }: RecordsRoutesOptions): Router {
   const router = Router();
+  const cursors = createPageCursors(pageSecret);
 
   router.get('/records/:kind', async (req, res) => {
-    const request = parseRequest(req, res, zone);
+    const kind = parseKind(req, res);
+    if (!kind) return;
+    const request = parseQuery(req, res, zone, parseRecordPage);
     if (!request) return;
-    const { filter } = request;
+    const { limit, cursor: token, ...filter } = request;
+    const scope = listingScope(kind, filter);
+    let cursor: PageCursor | undefined;
+    if (token !== undefined) {
+      const decoded = cursors.decode(token, scope);
+      if (!decoded.ok) {
+        badRequest(res, [{ path: 'cursor', message: decoded.message }]);
+        return;
+      }
+      cursor = decoded.cursor;
+    }
     // The page and the period's total in one round trip: the total is what "1–50 of 1,833" shows.
-    const [items, total] = (await db.run(
+    const [read, total] = (await db.run(
       r.expr([
-        recordsInPeriod(db.db, request.kind, filter)
-          .skip(filter.offset)
-          .limit(filter.limit + 1)
-          .coerceTo('array'),
-        // Counted up to a cap: like the offset cap, so that no page makes the store count millions.
-        recordsInPeriod(db.db, request.kind, filter)
+        recordsPageQuery(db.db, kind, filter, limit, cursor).coerceTo('array'),
+        // Counted up to a cap, so that no page makes the store count millions.
+        recordsInPeriod(db.db, kind, filter)
           .limit(TOTAL_CAP + 1)
           .count(),
       ]),
     )) as [Record<string, unknown>[], number];
-    const more = items.length > filter.limit;
-    const next = filter.offset + filter.limit;
+    const time = RECORD_KINDS[kind].time;
+    const page = keysetPage(read, limit, cursor, (row) => ({ time: String(row[time]), id: String(row.id) }));
     res.json({
-      items: more ? items.slice(0, filter.limit) : items,
-      offset: filter.offset,
-      limit: filter.limit,
+      items: page.items,
+      start: page.start,
+      limit,
       total: Math.min(total, TOTAL_CAP),
       totalCapped: total > TOTAL_CAP,
-      // Past MAX_OFFSET there are more rows than pages: `capped` says so (narrow the period or export).
-      nextOffset: more && next <= MAX_OFFSET ? next : null,
-      capped: more && next > MAX_OFFSET,
+      next: page.next && cursors.encode(page.next, scope),
+      previous: page.previous && cursors.encode(page.previous, scope),
     });
   });
 
   router.get('/export/:kind', requireRole('analyst'), async (req, res) => {
     const format = exportFormat(req, res);
     if (!format) return;
-    const request = parseRequest(req, res, zone);
-    if (!request) return;
-    const { kind, filter } = request;
+    const kind = parseKind(req, res);
+    if (!kind) return;
+    const filter = parseQuery(req, res, zone, parseRecordFilter);
+    if (!filter) return;
     const cursor = await db.run(recordsInPeriod(db.db, kind, filter));
     await sendExport(res, {
       format,

@@ -1,9 +1,9 @@
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { rollupsInPeriod } from '../queries/rollups-query.js';
 import { uniqueVisitors } from '../queries/unique-visitors.js';
-import type { ExploreGranularity, ExploreRow, GroupBy } from './explore.js';
-import { explore, sourceGranularity } from './explore.js';
-import type { KpiFilter } from './kpi-filter.js';
+import type { ExploreGranularity, ExploreRow, GroupBy } from '../../lib/kpi/explore.js';
+import { explore, sourceGranularity } from '../../lib/kpi/explore.js';
+import type { KpiFilter } from '../../lib/kpi/kpi-filter.js';
 
 export interface ExploreQuery {
   from: string;

@@ -1,5 +1,5 @@
 import { wallTimeToEpochMs, zoneOffsetMs } from '../../lib/time/zone.js';
-import { localDate, localMidnight } from '../kpi/zoned-time.js';
+import { localDate, localMidnight } from '../../lib/time/zoned-time.js';
 
 export const LIVE_PERIODS = ['today', '24h', '7d'] as const;
 export type LivePeriod = (typeof LIVE_PERIODS)[number];

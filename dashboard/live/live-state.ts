@@ -1,10 +1,10 @@
-import type { KpiFilter } from '../kpi/kpi-filter.js';
-import { matchesFilter } from '../kpi/kpi-filter.js';
-import type { KpiTotals } from '../kpi/kpi-totals.js';
-import { kpiTotals, sumCounts } from '../kpi/kpi-totals.js';
-import type { RollupDoc } from '../kpi/rollup-doc.js';
-import { isNotOlder } from '../kpi/rollup-doc.js';
-import { localDate, localMidnight } from '../kpi/zoned-time.js';
+import type { KpiFilter } from '../../lib/kpi/kpi-filter.js';
+import { matchesFilter } from '../../lib/kpi/kpi-filter.js';
+import type { KpiTotals } from '../../lib/kpi/kpi-totals.js';
+import { kpiTotals, sumCounts } from '../../lib/kpi/kpi-totals.js';
+import type { RollupDoc } from '../../lib/kpi/rollup-doc.js';
+import { isNotOlder } from '../../lib/kpi/rollup-doc.js';
+import { localDate, localMidnight } from '../../lib/time/zoned-time.js';
 import type { LivePeriod, Window } from './live-periods.js';
 import { HOURS_KEPT_MS, periodWindows } from './live-periods.js';
 

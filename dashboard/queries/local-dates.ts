@@ -1,4 +1,4 @@
-import { localMidnight } from '../kpi/zoned-time.js';
+import { localMidnight } from '../../lib/time/zoned-time.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 

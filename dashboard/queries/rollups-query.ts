@@ -1,9 +1,9 @@
 import r from 'rethinkdb';
 import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
-import type { KpiFilter } from '../kpi/kpi-filter.js';
-import { matchesFilter } from '../kpi/kpi-filter.js';
-import type { RollupDoc } from '../kpi/rollup-doc.js';
+import type { KpiFilter } from '../../lib/kpi/kpi-filter.js';
+import { matchesFilter } from '../../lib/kpi/kpi-filter.js';
+import type { RollupDoc } from '../../lib/kpi/rollup-doc.js';
 
 /**
  * The rollups of one stored granularity whose bucket starts in [from, to), under a filter. The

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cronExpression } from '../../lib/config/worker-schema.js';
-import { EXPLORE_GRANULARITIES, GROUP_BY } from '../kpi/explore.js';
-import { kpiFilterSchema } from '../kpi/kpi-filter.js';
+import { EXPLORE_GRANULARITIES, GROUP_BY } from '../../lib/kpi/explore.js';
+import { kpiFilterSchema } from '../../lib/kpi/kpi-filter.js';
 
 /**
  * A scheduled report (worker/README.md, "Scheduled reports"): a saved explore query whose period

@@ -1,4 +1,4 @@
-import { localDate, localMidnight, monthStart, weekStart } from '../kpi/zoned-time.js';
+import { localDate, localMidnight, monthStart, weekStart } from '../../lib/time/zoned-time.js';
 import type { ReportPeriod } from './report-definition.js';
 
 function addDays(date: string, days: number): string {

@@ -86,6 +86,8 @@ export const TABLES: readonly TableSpec[] = [
     name: 'quotes',
     indexes: [
       { name: 'quotedAt', fields: 'quotedAt' },
+      // The dashboard's records pages: keyset paging by time, ties broken by id.
+      { name: 'quotedAt_id', fields: ['quotedAt', 'id'] },
       { name: 'clusterId', fields: 'clusterId' },
       { name: 'source_brokerQuoteRef', fields: ['source', 'brokerQuoteRef'] },
       { name: 'stations', fields: ['pickup.station', 'dropoff.station'] },
@@ -101,6 +103,7 @@ export const TABLES: readonly TableSpec[] = [
     name: 'bookings',
     indexes: [
       { name: 'bookedAt', fields: 'bookedAt' },
+      { name: 'bookedAt_id', fields: ['bookedAt', 'id'] },
       { name: 'quoteId', fields: 'quoteId' },
       { name: 'clusterId', fields: 'clusterId' },
       { name: 'source_quoteRef', fields: ['source', 'quoteRef'] },
@@ -116,6 +119,7 @@ export const TABLES: readonly TableSpec[] = [
     name: 'clusters',
     indexes: [
       { name: 'firstQuotedAt', fields: 'firstQuotedAt' },
+      { name: 'firstQuotedAt_id', fields: ['firstQuotedAt', 'id'] },
       { name: 'quoteIds', fields: 'quoteIds', multi: true },
       // check: the clusters of one station pair.
       { name: 'stations', fields: ['pickupStation', 'dropoffStation'] },
@@ -126,6 +130,7 @@ export const TABLES: readonly TableSpec[] = [
     name: 'events',
     indexes: [
       { name: 'receivedAt', fields: 'receivedAt' },
+      { name: 'receivedAt_id', fields: ['receivedAt', 'id'] },
       { name: 'type_name', fields: ['type', 'name'] },
       // The web funnel: events that carry properties.quoteRef / properties.bookingRef.
       { name: 'quoteRef', fields: 'quoteRef' },

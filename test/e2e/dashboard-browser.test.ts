@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import r from 'rethinkdb';
-import { localDate, localMidnight } from '../../dashboard/kpi/zoned-time.js';
+import { localDate, localMidnight } from '../../lib/time/zoned-time.js';
 import { TestDashboard } from '../support/test-dashboard.js';
 
 const ZONE = 'UTC';

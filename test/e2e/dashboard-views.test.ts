@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import type { Fixture } from '../support/dashboard-fixture.js';
 import { SOURCES, seedDashboard } from '../support/dashboard-fixture.js';
-import { localDate, localMidnight } from '../../dashboard/kpi/zoned-time.js';
+import { localDate, localMidnight } from '../../lib/time/zoned-time.js';
 import { repoRoot } from '../support/services.js';
 import { TestDashboard } from '../support/test-dashboard.js';
 
@@ -230,6 +230,34 @@ describe('dashboard views in a real browser (Chromium, axe-core, real ReQL serve
       const pager = page.getByTestId('pager-text');
       await pager.waitFor();
       expect(await pager.textContent()).to.match(new RegExp(`of ${count.toLocaleString('en-GB')}$`));
+    });
+
+    it('should page the records forward and back with the page in the URL, through a reload', async () => {
+      const from = encodeURIComponent(new Date(Date.now() - 8 * 86_400_000).toISOString());
+      const to = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+      await page.goto(`${base}/#/records/quotes?from=${from}&to=${to}`);
+      const pager = page.getByTestId('pager-text');
+      await pager.filter({ hasText: /^1–50 of/ }).waitFor();
+      const total = (await pager.textContent())?.replace(/^1–50 of /, '') ?? '';
+      const firstIds = await page.locator('[data-testid=records-table] tbody tr').allTextContents();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await pager.filter({ hasText: /^51–/ }).waitFor();
+      expect(await pager.textContent()).to.match(new RegExp(`^51–\\d+ of ${total.replace('+', '\\+')}$`));
+      expect(new URL(page.url()).hash).to.match(/[?&]cursor=/);
+      const secondIds = await page.locator('[data-testid=records-table] tbody tr').allTextContents();
+      expect(secondIds.filter((row) => firstIds.includes(row))).to.deep.equal([]);
+      // A reload (or a shared link) shows the same page.
+      await page.reload();
+      await pager.filter({ hasText: /^51–/ }).waitFor();
+      expect(await page.locator('[data-testid=records-table] tbody tr').allTextContents()).to.deep.equal(
+        secondIds,
+      );
+      await page.getByRole('button', { name: 'Previous' }).click();
+      await pager.filter({ hasText: /^1–50 of/ }).waitFor();
+      expect(await page.locator('[data-testid=records-table] tbody tr').allTextContents()).to.deep.equal(
+        firstIds,
+      );
+      expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).to.equal(true);
     });
 
     it('should show times in the KPI zone and lead times in days', async () => {

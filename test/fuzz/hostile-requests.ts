@@ -273,6 +273,7 @@ export function dashboardRequests(): fc.Arbitrary<HostileRequest> {
         'to',
         'limit',
         'offset',
+        'cursor',
         'source',
         'station',
         'carGroup',

@@ -1,7 +1,7 @@
 import r from 'rethinkdb';
 import { cursorRows } from '../../lib/rethinkdb/cursor-rows.js';
 import type { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
-import { localDate, localMidnight } from '../../dashboard/kpi/zoned-time.js';
+import { localDate, localMidnight } from '../../lib/time/zoned-time.js';
 import type { CohortCounts } from '../checks/conversion-check.js';
 
 const DAY = 86_400_000;

@@ -157,9 +157,15 @@ export function demandsView(root: HTMLElement, params: URLSearchParams): () => v
     );
     pager.replaceChildren(
       ...pagerControls(
-        { ...page, offset, shown: page.items.length, size: PAGE },
+        {
+          ...page,
+          start: offset,
+          shown: page.items.length,
+          hasPrevious: offset > 0,
+          hasNext: page.nextOffset !== null,
+        },
         'demands',
-        (to) => void load(to),
+        (way) => void load(way === 'next' ? (page.nextOffset ?? offset) : Math.max(0, offset - PAGE)),
       ),
     );
   };

@@ -75,17 +75,31 @@ function periodBound(value: string | undefined): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : formatTime(value);
 }
 
-/** The records behind a number: a page at a time with the period's total, each quote leading to its demand. */
+interface RecordsPage {
+  items: Doc[];
+  start: number;
+  total: number;
+  totalCapped?: boolean;
+  next: string | null;
+  previous: string | null;
+}
+
+/**
+ * The records behind a number: a page at a time with the period's total, each quote leading to
+ * its demand. The page is the server's token in the URL (`cursor`), kept there with replaceState
+ * as the pager moves: a reload or a shared link shows the same page, and Back still returns to
+ * where the records were opened from rather than through every page.
+ */
 export function recordsView(root: HTMLElement, kind: string, params: URLSearchParams): () => void {
   const columns = COLUMNS[kind] ?? [];
-  const base = Object.fromEntries(params);
+  const { cursor: startCursor, ...base } = Object.fromEntries(params);
   const holder = el('div', {}, loadingState());
   const pager = el('p', { class: 'pager' });
   const message = el('p', { class: 'error', role: 'alert' });
   const filters = ['source', 'station', 'carGroup', 'channel', 'type']
     .filter((name) => base[name] !== undefined)
     .map((name) => `${name} ${base[name] ?? ''}`);
-  const exportQuery = query({ ...base, offset: undefined, limit: undefined });
+  const exportQuery = query({ ...base, limit: undefined });
   root.append(
     el('h2', {}, `${KIND_LABEL[kind] ?? kind}, ${periodBound(base.from)} to ${periodBound(base.to)}`),
     el(
@@ -101,15 +115,12 @@ export function recordsView(root: HTMLElement, kind: string, params: URLSearchPa
     pager,
   );
 
-  const load = async (offset: number) => {
+  const load = async (cursor: string | undefined) => {
     try {
-      const page = await getJson<{
-        items: Doc[];
-        total: number;
-        totalCapped?: boolean;
-        nextOffset: number | null;
-        capped?: boolean;
-      }>(`/api/v1/records/${kind}?${query({ ...base, offset: String(offset), limit: String(PAGE) })}`);
+      const page = await getJson<RecordsPage>(
+        `/api/v1/records/${kind}?${query({ ...base, cursor, limit: String(PAGE) })}`,
+      );
+      history.replaceState(null, '', `#/records/${kind}?${query({ ...base, cursor })}`);
       holder.replaceChildren(
         dataTable({
           columns,
@@ -124,20 +135,21 @@ export function recordsView(root: HTMLElement, kind: string, params: URLSearchPa
       );
       pager.replaceChildren(
         ...pagerControls(
-          { ...page, offset, shown: page.items.length, size: PAGE },
+          {
+            ...page,
+            shown: page.items.length,
+            hasPrevious: page.previous !== null,
+            hasNext: page.next !== null,
+          },
           'records',
-          (to) => void load(to),
+          (way) => void load((way === 'next' ? page.next : page.previous) ?? undefined),
         ),
-        // Pages end at offset 10,000 (the server skips rows to reach a page).
-        page.capped === true
-          ? el('span', { class: 'muted' }, 'more records: narrow the period or export it')
-          : '',
       );
     } catch (error) {
       holder.replaceChildren();
       message.textContent = errorText(error);
     }
   };
-  void load(0);
+  void load(startCursor);
   return () => undefined;
 }

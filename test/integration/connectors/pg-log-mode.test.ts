@@ -5,8 +5,9 @@ import { ConnectorsService } from '../../../connectors/connectors-service.js';
 import { lsnToBigInt } from '../../../connectors/log/lsn.js';
 import { replicationNames } from '../../../lib/config/replication-identity.js';
 import { silentLogger } from '../../support/silent-logger.js';
-import { uniqueName } from '../../support/services.js';
+import { services, uniqueName } from '../../support/services.js';
 import { waitFor } from '../../support/wait-for.js';
+import { createSourceDb } from '../../../lib/source-db.js';
 import { KafkaHarness, quotesSource } from './harness.js';
 import {
   createQuotesTable,
@@ -168,6 +169,75 @@ describe('connectors in log mode on postgres (logical replication, real database
       );
       await db.schema.dropTable(other);
       expect(harness.on('quotes')).to.deep.equal([]);
+    });
+  });
+
+  describe('when only another database writes WAL, and the connector restarts in between', () => {
+    it('should advance the slot past that WAL, and lose no change of its own tables', async () => {
+      // The WAL of another database: decoded by nobody here, only a confirmed keepalive passes it.
+      const otherName = uniqueName('qf_h12_other_db');
+      await db.raw(`create database ${otherName}`);
+      const other = createSourceDb({
+        client: 'postgres',
+        connection: { ...services.postgres, database: otherName },
+      });
+      try {
+        await other.schema.createTable('noise', (t) => {
+          t.integer('id');
+        });
+        const noise = (rows: number) =>
+          other('noise').insert(Array.from({ length: rows }, (_, id) => ({ id })));
+        const walNow = async () =>
+          lsnToBigInt(
+            (await db.raw<{ rows: { lsn: string }[] }>('select pg_current_wal_lsn() as lsn')).rows[0]?.lsn ??
+              '0/0',
+          );
+        const { slot } = replicationNames(source);
+        await start();
+        await harness.waitFor('the snapshot to end', () => service?.runners[0]?.status.phase === 'streaming');
+
+        await noise(500);
+        const written = await walNow();
+        await waitFor(
+          `the slot to pass ${written} (WAL of another database)`,
+          async () => (await slotPosition(db, slot)) >= written,
+          { timeoutMs: 20_000, intervalMs: 200 },
+        );
+
+        // Our changes between bursts of the other database's WAL, over a stop and a start: the
+        // keepalives confirmed meanwhile must never pass a change not yet delivered.
+        let id = 0;
+        const ours = async (count: number) => {
+          for (let i = 0; i < count; i++) {
+            await db(table).insert(quoteRow(++id, romeTime()));
+            await noise(50);
+          }
+        };
+        await ours(40);
+        await service?.stop();
+        service = undefined;
+        await ours(40);
+        const beforeStart = await walNow();
+        await start();
+        await ours(40);
+        await harness.waitFor(
+          'every insert',
+          () => new Set(harness.on('quotes').map((m) => m.value.id)).size >= id,
+        );
+        const ids = new Set(harness.on('quotes').map((m) => String(m.value.id)));
+        expect(ids.size).to.equal(id);
+        await noise(500);
+        const end = await walNow();
+        await waitFor(
+          `the slot to pass ${end} again after the restart`,
+          async () => (await slotPosition(db, slot)) >= end,
+          { timeoutMs: 20_000, intervalMs: 200 },
+        );
+        expect(end > beforeStart).to.equal(true);
+      } finally {
+        await other.destroy();
+        await db.raw(`drop database if exists ${otherName}`);
+      }
     });
   });
 

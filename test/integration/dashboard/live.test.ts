@@ -3,7 +3,7 @@ import r from 'rethinkdb';
 import type { Socket } from 'socket.io-client';
 import { io } from 'socket.io-client';
 import type { LiveSnapshot } from '../../../dashboard/live/live-state.js';
-import { localDate, localMidnight } from '../../../dashboard/kpi/zoned-time.js';
+import { localDate, localMidnight } from '../../../lib/time/zoned-time.js';
 import { TestDashboard } from '../../support/test-dashboard.js';
 
 const ZONE = 'Europe/Rome';

@@ -88,34 +88,36 @@ describe('dashboard records API and exports (real ReQL server and Redis)', funct
       expect(first.status).to.equal(200);
       const ids = (first.json?.items as { id: string }[]).map((q) => q.id);
       expect(ids).to.deep.equal(['rentalcars:6', 'rentalcars:8', 'rentalcars:10', 'rentalcars:12']);
-      expect(first.json?.nextOffset).to.equal(4);
+      expect(first.json?.start).to.equal(0);
+      expect(first.json?.previous).to.equal(null);
       // The whole filtered period, not the page: what the pager shows as "1–4 of 7".
       expect(first.json?.total).to.equal(7);
       expect(first.json?.totalCapped).to.equal(false);
       const second = await viewer.request(
         'GET',
-        `/api/v1/records/quotes?${period}&station=BGY&limit=4&offset=4`,
+        `/api/v1/records/quotes?${period}&station=BGY&limit=4&cursor=${String(first.json?.next)}`,
       );
       expect((second.json?.items as { id: string }[]).map((q) => q.id)).to.deep.equal([
         'rentalcars:14',
         'rentalcars:16',
         'rentalcars:18',
       ]);
-      expect(second.json?.nextOffset).to.equal(null);
+      expect(second.json?.next).to.equal(null);
+      expect(second.json?.start).to.equal(4);
       expect(second.json?.total).to.equal(7);
     });
 
     it('should name every bad parameter', async () => {
       const response = await viewer.request(
         'GET',
-        '/api/v1/records/quotes?from=yesterday&limit=5000&offset=10001&colour=red',
+        '/api/v1/records/quotes?from=yesterday&limit=5000&cursor=&colour=red',
       );
       expect(response.status).to.equal(400);
       expect(response.json?.issues).to.deep.include.members([
         { path: 'from', message: 'must be an ISO-8601 date-time, e.g. 2026-06-25T00:00:00Z' },
         { path: 'to', message: 'required' },
         { path: 'limit', message: 'must be <= 1000' },
-        { path: 'offset', message: 'must be <= 10000' },
+        { path: 'cursor', message: 'must have at least 1 characters' },
         { path: 'colour', message: 'unknown key' },
       ]);
       expect(

@@ -6,10 +6,10 @@ import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { writeCsv } from '../../../dashboard/export/csv-writer.js';
-import type { ExportColumn } from '../../../dashboard/export/export-column.js';
-import { wallClock } from '../../../dashboard/export/export-column.js';
-import { writeXlsx } from '../../../dashboard/export/xlsx-writer.js';
+import { writeCsv } from '../../../lib/export/csv-writer.js';
+import type { ExportColumn } from '../../../lib/export/export-column.js';
+import { wallClock } from '../../../lib/export/export-column.js';
+import { writeXlsx } from '../../../lib/export/xlsx-writer.js';
 
 interface Row {
   id: string;

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { explore } from '../../../dashboard/kpi/explore.js';
-import { filterKey, matchesFilter } from '../../../dashboard/kpi/kpi-filter.js';
-import { kpiTotals, sumCounts } from '../../../dashboard/kpi/kpi-totals.js';
-import type { RollupDoc } from '../../../dashboard/kpi/rollup-doc.js';
-import { isNotOlder } from '../../../dashboard/kpi/rollup-doc.js';
-import { localMidnight, weekStart } from '../../../dashboard/kpi/zoned-time.js';
+import { explore } from '../../../lib/kpi/explore.js';
+import { filterKey, matchesFilter } from '../../../lib/kpi/kpi-filter.js';
+import { kpiTotals, sumCounts } from '../../../lib/kpi/kpi-totals.js';
+import type { RollupDoc } from '../../../lib/kpi/rollup-doc.js';
+import { isNotOlder } from '../../../lib/kpi/rollup-doc.js';
+import { localMidnight, weekStart } from '../../../lib/time/zoned-time.js';
 
 function trip(
   start: string,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { RollupDoc } from '../../../dashboard/kpi/rollup-doc.js';
+import type { RollupDoc } from '../../../lib/kpi/rollup-doc.js';
 import { periodWindows } from '../../../dashboard/live/live-periods.js';
 import { LiveState } from '../../../dashboard/live/live-state.js';
 

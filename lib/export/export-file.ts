@@ -3,8 +3,10 @@ import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { writeCsv } from './csv-writer.js';
 import type { ExportColumn } from './export-column.js';
-import type { ExportFormat } from './send-export.js';
 import { writeXlsx } from './xlsx-writer.js';
+
+/** The spreadsheet formats exports come in. */
+export type ExportFormat = 'csv' | 'xlsx';
 
 /**
  * Writes rows as a CSV or XLSX file with the same writers as a download, into `<path>.part`

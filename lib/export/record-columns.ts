@@ -1,4 +1,4 @@
-import type { RecordKind } from '../queries/record-kinds.js';
+import type { RecordKind } from '../records/record-kinds.js';
 import type { ExportColumn, ExportValue } from './export-column.js';
 import { instantOf } from './export-column.js';
 

@@ -1,4 +1,4 @@
-import { wallTimeToEpochMs } from '../../lib/time/zone.js';
+import { wallTimeToEpochMs } from './zone.js';
 import { wallClock } from '../export/export-column.js';
 
 /** The local calendar date (`YYYY-MM-DD`) of an instant in a zone. */

@@ -1,7 +1,7 @@
 import type { KpiTotals } from './kpi-totals.js';
 import { kpiTotals, sumCounts } from './kpi-totals.js';
 import type { RollupDoc } from './rollup-doc.js';
-import { localDate, localMidnight, monthStart, weekStart } from './zoned-time.js';
+import { localDate, localMidnight, monthStart, weekStart } from '../time/zoned-time.js';
 
 export const EXPLORE_GRANULARITIES = ['hour', 'day', 'week', 'month'] as const;
 export type ExploreGranularity = (typeof EXPLORE_GRANULARITIES)[number];

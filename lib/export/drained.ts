@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { QuoteflowError } from '../../lib/errors.js';
+import { QuoteflowError } from '../errors.js';
 
 /** The client went away before the export was whole: stop reading, close the cursor. */
 export const EXPORT_ABORTED = 'EXPORT_ABORTED';

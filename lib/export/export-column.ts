@@ -1,4 +1,4 @@
-import { formatWallClock } from '../../lib/time/zone.js';
+import { formatWallClock } from '../time/zone.js';
 
 /**
  * A column of an export: its header, its type, and how to read it from a row. Types matter to
