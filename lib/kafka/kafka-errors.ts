@@ -59,10 +59,16 @@ function links(error: unknown): ClientErrorLike[] {
 
 function brokerAnswer(link: ClientErrorLike): BrokerAnswer | undefined {
   if (link.name === 'KafkaJSProtocolError') {
-    return { type: typeof link.type === 'string' ? link.type : undefined, retriable: link.retriable !== false };
+    return {
+      type: typeof link.type === 'string' ? link.type : undefined,
+      retriable: link.retriable !== false,
+    };
   }
   if (link.code === 'PLT_KFK_PROTOCOL') {
-    return { type: typeof link.apiId === 'string' ? link.apiId : undefined, retriable: link.canRetry !== false };
+    return {
+      type: typeof link.apiId === 'string' ? link.apiId : undefined,
+      retriable: link.canRetry !== false,
+    };
   }
   return undefined;
 }
@@ -104,7 +110,9 @@ export function classifyKafkaError(error: unknown): Error {
   }
   const client = chain.find((link) => typeof link.code === 'string' && CLIENT_REFUSALS.has(link.code));
   if (client) {
-    return new QuoteflowError(KAFKA_REFUSED, `Kafka refused the request: ${describe(client)}`, { cause: error });
+    return new QuoteflowError(KAFKA_REFUSED, `Kafka refused the request: ${describe(client)}`, {
+      cause: error,
+    });
   }
   return new QuoteflowError(KAFKA_UNAVAILABLE, `Kafka unavailable: ${describe(error)}`, {
     retriable: true,

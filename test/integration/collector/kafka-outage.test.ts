@@ -32,7 +32,10 @@ describe('collector when Kafka goes away under load (a private broker behind a T
 
   /** The test's own kafkajs client for the private broker (admin, reading the topic back). */
   const kafka = (): Kafka =>
-    createKafka(parseConfig('', { QF_KAFKA_BROKERS: `127.0.0.1:${broker?.port ?? 0}` }).config.kafka, silentLogger);
+    createKafka(
+      parseConfig('', { QF_KAFKA_BROKERS: `127.0.0.1:${broker?.port ?? 0}` }).config.kafka,
+      silentLogger,
+    );
 
   before(async () => {
     // Clients learn broker addresses from metadata, so a proxy given only as the bootstrap address
@@ -142,4 +145,3 @@ describe('collector when Kafka goes away under load (a private broker behind a T
     });
   });
 });
-

@@ -10,7 +10,15 @@ import type { IdentityLink } from '../../../processor/core/identity.js';
 import { ProcessorHarness } from '../../support/processor-harness.js';
 import { quote } from '../../support/trip-records.js';
 import type { ReceivedEvent } from './harness.js';
-import { KAFKA_BROKERS, WRITE_KEY, collectorConfig, kafkaClient, readTopic, startCollector, tempDir } from './harness.js';
+import {
+  KAFKA_BROKERS,
+  WRITE_KEY,
+  collectorConfig,
+  kafkaClient,
+  readTopic,
+  startCollector,
+  tempDir,
+} from './harness.js';
 
 /** Every call type of the Segment spec, as an application would make them (`n` of each kind but alias). */
 function segmentCalls(analytics: Analytics, prefix: string, n: number): void {

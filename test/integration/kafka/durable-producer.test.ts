@@ -11,7 +11,8 @@ import { silentLogger } from '../../support/silent-logger.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const kafkaConfig = (brokers: readonly string[]) =>
-  parseConfig('', { QF_KAFKA_BROKERS: brokers.join(','), QF_KAFKA_CONNECTION_TIMEOUT_MS: '500' }).config.kafka;
+  parseConfig('', { QF_KAFKA_BROKERS: brokers.join(','), QF_KAFKA_CONNECTION_TIMEOUT_MS: '500' }).config
+    .kafka;
 
 async function failureOf(promise: Promise<unknown>): Promise<[string, boolean, string]> {
   const error = await promise.then(
@@ -41,7 +42,11 @@ describe('the durable producer (@platformatic/kafka) against the real broker', f
       waitForLeaders: true,
       topics: [
         { topic, numPartitions: 6 },
-        { topic: smallTopic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '2000' }] },
+        {
+          topic: smallTopic,
+          numPartitions: 1,
+          configEntries: [{ name: 'max.message.bytes', value: '2000' }],
+        },
       ],
     });
     producer = createDurableProducer(kafkaConfig(services.kafkaBrokers), silentLogger);
@@ -60,7 +65,8 @@ describe('the durable producer (@platformatic/kafka) against the real broker', f
       topic,
       keys.map((key) => ({ key, value: key })),
     );
-    const partitionMetadata = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+    const partitionMetadata =
+      (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
     const expected = new Map(
       keys.map((key) => [
         key,

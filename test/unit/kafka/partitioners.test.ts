@@ -1,7 +1,10 @@
 import type { MessageToProduce } from '@platformatic/kafka';
 import { expect } from 'chai';
 import type { PartitionMetadata } from 'kafkajs';
-import { javaCompatiblePartitioner, javaCompatibleRecordPartitioner } from '../../../lib/kafka/partitioners.js';
+import {
+  javaCompatiblePartitioner,
+  javaCompatibleRecordPartitioner,
+} from '../../../lib/kafka/partitioners.js';
 
 const ANY_MESSAGE: MessageToProduce = { topic: 'qf.events' };
 

@@ -12,7 +12,12 @@ import { classifyKafkaError } from '../../../lib/kafka/kafka-errors.js';
 import { QuoteflowError } from '../../../lib/errors.js';
 
 /** Kafka's error codes (the protocol's numbers) of the answers used below. */
-const CODES = { MESSAGE_TOO_LARGE: 10, CORRUPT_MESSAGE: 2, TOPIC_AUTHORIZATION_FAILED: 29, NOT_LEADER_OR_FOLLOWER: 6 };
+const CODES = {
+  MESSAGE_TOO_LARGE: 10,
+  CORRUPT_MESSAGE: 2,
+  TOPIC_AUTHORIZATION_FAILED: 29,
+  NOT_LEADER_OR_FOLLOWER: 6,
+};
 const PRODUCE_API = 0;
 
 /**
@@ -22,7 +27,10 @@ const PRODUCE_API = 0;
  */
 function produceFailure(...answers: (keyof typeof CODES)[]): MultipleErrors {
   const perPartition = Object.fromEntries(
-    answers.map((answer, partition) => [`/responses/0/partitionResponses/${partition}`, [CODES[answer], null]]),
+    answers.map((answer, partition) => [
+      `/responses/0/partitionResponses/${partition}`,
+      [CODES[answer], null],
+    ]),
   ) as Record<string, [number, null]>;
   const response = new ResponseError(PRODUCE_API, 11, perPartition, {});
   return new MultipleErrors('Producing messages failed.', [response]);
@@ -65,7 +73,10 @@ describe('classifyKafkaError with @platformatic/kafka errors', () => {
   it("should call the client's own refusals (unknown topic, refused login) refused", () => {
     const unknownTopic = new UserError('Unknown topic qf.missing.', { canRetry: false });
     expect(classify(unknownTopic)).to.deep.equal(['KAFKA_REFUSED', false]);
-    expect(classify(new AuthenticationError('SASL authentication failed.'))).to.deep.equal(['KAFKA_REFUSED', false]);
+    expect(classify(new AuthenticationError('SASL authentication failed.'))).to.deep.equal([
+      'KAFKA_REFUSED',
+      false,
+    ]);
   });
 
   it('should walk causes as well as errors, and keep the original as the cause', () => {
