@@ -44,12 +44,13 @@ export function createDurableProducer(config: KafkaConfig, logger: Logger): Dura
   });
   const log = logger.child({ component: 'kafka-producer' });
   // The client logs only through the `debug` package (DEBUG=plt:kafka:*); what operators need
-  // is a broker connection lost or failing, which it reports as events.
+  // is a broker connection lost, which it reports as an event. A failed attempt is debug only:
+  // while a broker is down it fires on every retry, and the failed sends are logged by their callers.
   producer.on('client:broker:disconnect', ({ broker }) => {
     log.warn({ broker: `${broker.host}:${broker.port}` }, 'Kafka broker connection closed');
   });
   producer.on('client:broker:failed', ({ broker }) => {
-    log.warn({ broker: `${broker.host}:${broker.port}` }, 'Kafka broker connection failed');
+    log.debug({ broker: `${broker.host}:${broker.port}` }, 'Kafka broker connection failed');
   });
   return {
     async connect() {
