@@ -13,7 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir as osTmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir as osTmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -214,6 +214,9 @@ const bare = spawnServer(
   ],
   {},
 );
+/** The 1-minute load average: on a shared machine, figures mean little without it. */
+const load1 = () => loadavg()[0]?.toFixed(2) ?? '?';
+const loadAtStart = load1();
 let base: Measured;
 const collectors: Measured[][] = [];
 try {
@@ -228,7 +231,8 @@ try {
 }
 
 process.stdout.write(
-  `collector benchmark: ${connections} connections, ${seconds} s each, acks=all to Kafka ${brokers}\n`,
+  `collector benchmark: ${connections} connections, ${seconds} s each, acks=all to Kafka ${brokers}; ` +
+    `load average ${loadAtStart} at the start, ${load1()} at the end\n`,
 );
 for (const r of [base, ...collectors.flat()]) {
   process.stdout.write(

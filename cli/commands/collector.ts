@@ -14,7 +14,6 @@ import { LinkCache } from '../../collector/links/link-cache.js';
 import { LinkStore } from '../../collector/links/link-store.js';
 import { RethinkdbClient } from '../../lib/rethinkdb/rethinkdb-client.js';
 import { createDurableProducer } from '../../lib/kafka/durable-producer.js';
-import { createKafka } from '../../lib/kafka/kafka-client.js';
 import type { Logger } from '../../lib/logger.js';
 import { createMetricsRegistry } from '../../lib/metrics.js';
 import { Shutdown } from '../../lib/shutdown.js';
@@ -62,7 +61,7 @@ export function registerCollectorCommand(program: Command): void {
 
 /** One producer for the replay, connected first so that an unreachable Kafka fails the command clearly. */
 async function replayWithKafka(config: Config, logger: Logger, force: boolean): Promise<ReplayReport> {
-  const producer = createDurableProducer(createKafka(config.kafka, logger));
+  const producer = createDurableProducer(config.kafka, logger);
   try {
     await producer.connect();
   } catch (error) {
@@ -91,8 +90,7 @@ function superviseWorkers(count: number, logger: Logger): void {
 }
 
 async function runCollector(config: Config, logger: Logger, worker: WorkerSlot | undefined) {
-  const kafka = createKafka(config.kafka, logger);
-  const producer = createDurableProducer(kafka);
+  const producer = createDurableProducer(config.kafka, logger);
   const shutdown = new Shutdown({ logger }).install();
   if (worker) {
     process.on('message', (message: unknown) => {

@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import type { Collector } from '../../collector/collector.js';
 import {
+  KAFKA_BROKERS,
   WRITE_KEY,
   collectorConfig,
   createTopic,
@@ -43,7 +44,7 @@ describe('analytics.js in a real browser against the collector (Chromium, real K
     dlqTopic = await createTopic(admin, 1);
     spoolDir = await tempDir('qf-collector-browser-');
     collector = await startCollector(
-      kafka,
+      KAFKA_BROKERS,
       topic,
       collectorConfig({ spool: { ...collectorConfig().spool, dir: spoolDir.path } }),
       { dlqTopic },

@@ -50,9 +50,8 @@ describe('the collector producer (private broker)', function () {
       if (!broker) throw new Error('the private broker did not start');
       const privateBroker = broker;
       const { config } = parseConfig('', { QF_KAFKA_BROKERS: privateBroker.brokers.join(',') });
-      const kafka = createKafka(config.kafka, silentLogger);
       const sender = new KafkaRecordSender({
-        producer: createDurableProducer(kafka),
+        producer: createDurableProducer(config.kafka, silentLogger),
         topic,
         logger: silentLogger,
       });
@@ -94,7 +93,11 @@ describe('the collector producer (private broker)', function () {
       await Promise.all([crash(), ...Array.from({ length: IN_FLIGHT }, lane)]);
       await sender.disconnect();
 
-      const received = await readTopic(kafka, topic, (events) => events.length >= BATCHES * BATCH_SIZE);
+      const received = await readTopic(
+        createKafka(config.kafka, silentLogger),
+        topic,
+        (events) => events.length >= BATCHES * BATCH_SIZE,
+      );
       const counts = countById(received);
       const lost = [...acknowledged].filter((id) => !counts.has(id));
       const unknown = [...counts.keys()].filter((id) => !acknowledged.has(id));

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Collector } from '../../collector/collector.js';
 import {
+  KAFKA_BROKERS,
   WRITE_KEY,
   basic,
   collectorConfig,
@@ -187,7 +188,7 @@ describe('fuzz: hostile HTTP requests (real Kafka, ReQL server, Redis)', functio
     topic = await createTopic(admin, 1);
     spoolDir = await tempDir('qf-fuzz-');
     collector = await startCollector(
-      kafka,
+      KAFKA_BROKERS,
       topic,
       collectorConfig({ spool: { ...collectorConfig().spool, dir: spoolDir.path } }),
     );

@@ -14,13 +14,18 @@ const run = promisify(execFile);
  * A private Apache Kafka broker (KRaft, broker and controller in one JVM) from the jars
  * `test/services/kafka.sh` fetched, on its own ports and data directory, for fault tests that stop
  * the broker while the shared one keeps serving every other test. `stop('SIGTERM')` is a clean
- * shutdown, `stop('SIGKILL')` a crash; `start()` again keeps the data.
+ * shutdown, `stop('SIGKILL')` a crash; `start()` again keeps the data. `advertisedPort` makes
+ * the broker tell clients to reach it on another port (a TCP proxy's, for tests that cut a
+ * client off while the broker runs on); that port must answer by the time `start()` warms it up.
  */
 export class KafkaProcess {
   private child: ChildProcess | undefined;
   private dir: string | undefined;
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly advertisedPort = port,
+  ) {}
 
   get brokers(): string[] {
     return [`127.0.0.1:${this.port}`];
@@ -109,7 +114,7 @@ export class KafkaProcess {
       'node.id=1',
       `controller.quorum.voters=1@127.0.0.1:${controller}`,
       `listeners=PLAINTEXT://127.0.0.1:${this.port},CONTROLLER://127.0.0.1:${controller}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${this.port}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${this.advertisedPort}`,
       'controller.listener.names=CONTROLLER',
       'inter.broker.listener.name=PLAINTEXT',
       'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',

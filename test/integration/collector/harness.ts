@@ -55,20 +55,26 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove: (
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
+/** The shared broker's addresses, where collectors under test send unless told otherwise. */
+export const KAFKA_BROKERS: readonly string[] = services.kafkaBrokers;
+
+/** A collector whose durable producer (the production one) sends to `brokers`. */
 export async function startCollector(
-  kafka: Kafka,
+  brokers: readonly string[],
   topic: string,
   config: CollectorConfig,
   extra: Pick<CollectorOptions, 'links' | 'dlqTopic'> = {},
 ): Promise<Collector> {
+  // QF_TEST_LOG=warn shows what the collector says while a test runs.
+  const logger = process.env.QF_TEST_LOG ? createLogger({ level: process.env.QF_TEST_LOG }) : silentLogger;
+  const { config: kafkaConfig } = parseConfig('', { QF_KAFKA_BROKERS: brokers.join(',') });
   return Collector.start({
     ...extra,
     config,
     topic,
-    producer: createDurableProducer(kafka),
+    producer: createDurableProducer(kafkaConfig.kafka, logger),
     registry: new Registry(),
-    // QF_TEST_LOG=warn shows what the collector says while a test runs.
-    logger: process.env.QF_TEST_LOG ? createLogger({ level: process.env.QF_TEST_LOG }) : silentLogger,
+    logger,
   });
 }
 

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { Collector } from '../../../collector/collector.js';
 import type { ReceivedEvent } from './harness.js';
 import {
+  KAFKA_BROKERS,
   OTHER_KEY,
   WRITE_KEY,
   basic,
@@ -83,7 +84,7 @@ describe('collector ingestion (real Kafka)', function () {
     topic = await createTopic(admin);
     spoolDir = await tempDir('qf-collector-ingest-');
     collector = await startCollector(
-      kafka,
+      KAFKA_BROKERS,
       topic,
       collectorConfig({
         trustedProxies: ['127.0.0.1'],

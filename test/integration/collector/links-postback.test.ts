@@ -13,6 +13,7 @@ import { services, uniqueName } from '../../support/services.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import { waitFor } from '../../support/wait-for.js';
 import {
+  KAFKA_BROKERS,
   collectorConfig,
   countById,
   createTopic,
@@ -69,7 +70,7 @@ describe('collector click redirects and postbacks (real Kafka and ReQL server)',
     cache.start();
     spoolDir = await tempDir('qf-collector-links-');
     collector = await startCollector(
-      kafka,
+      KAFKA_BROKERS,
       topic,
       collectorConfig({
         adminTokens: [TOKEN],

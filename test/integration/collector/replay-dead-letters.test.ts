@@ -123,7 +123,7 @@ describe('quoteflow collector replay-dead-letters (real Kafka)', function () {
     ]);
     await spool.close();
     collector = await startCollector(
-      kafka,
+      services.kafkaBrokers,
       topic,
       collectorConfig({ spool: { ...collectorConfig().spool, dir: spoolDir.path } }),
     );

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
-import { Kafka as KafkaClient, logLevel } from 'kafkajs';
 import { expect } from 'chai';
 import {
+  KAFKA_BROKERS,
   WRITE_KEY,
   basic,
   collectorConfig,
@@ -40,12 +40,7 @@ describe('collector with a full spool (real Kafka)', function () {
         spool: { dir: spoolDir.path, maxBytes: 64 * 1024, segmentBytes: 16 * 1024, retryAfterSeconds: 7 },
       });
       // Nothing listens on port 9: every connection to "Kafka" is refused.
-      const nowhere = new KafkaClient({
-        brokers: ['127.0.0.1:9'],
-        logLevel: logLevel.NOTHING,
-        connectionTimeout: 300,
-      });
-      const offline = await startCollector(nowhere, topic, config);
+      const offline = await startCollector(['127.0.0.1:9'], topic, config);
       const base = `http://127.0.0.1:${offline.address.port}`;
       const acknowledged: string[] = [];
       let refusal: Response | undefined;
@@ -83,7 +78,7 @@ describe('collector with a full spool (real Kafka)', function () {
       expect(metrics).to.match(/quoteflow_collector_spool_bytes [1-9]/);
       await offline.close();
 
-      const online = await startCollector(kafkaClient(), topic, config);
+      const online = await startCollector(KAFKA_BROKERS, topic, config);
       try {
         const counts = countById(
           await readTopic(kafkaClient(), topic, (r) => r.length >= acknowledged.length),

@@ -10,7 +10,15 @@ import type { IdentityLink } from '../../../processor/core/identity.js';
 import { ProcessorHarness } from '../../support/processor-harness.js';
 import { quote } from '../../support/trip-records.js';
 import type { ReceivedEvent } from './harness.js';
-import { WRITE_KEY, collectorConfig, kafkaClient, readTopic, startCollector, tempDir } from './harness.js';
+import {
+  KAFKA_BROKERS,
+  WRITE_KEY,
+  collectorConfig,
+  kafkaClient,
+  readTopic,
+  startCollector,
+  tempDir,
+} from './harness.js';
 
 /** Every call type of the Segment spec, as an application would make them (`n` of each kind but alias). */
 function segmentCalls(analytics: Analytics, prefix: string, n: number): void {
@@ -71,7 +79,7 @@ describe('tracking SDKs against the collector (real Kafka, processor and ReQL se
     kafka = kafkaClient();
     spoolDir = await tempDir('qf-collector-sdks-');
     collector = await startCollector(
-      kafka,
+      KAFKA_BROKERS,
       harness.topics.events.name,
       collectorConfig({ spool: { ...collectorConfig().spool, dir: spoolDir.path } }),
       { dlqTopic: harness.topics.dlq.name },

@@ -9,6 +9,7 @@ import { DEAD_LETTER_FILE } from '../../../collector/spool/dead-letters.js';
 import { Spool } from '../../../collector/spool/spool.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import {
+  KAFKA_BROKERS,
   WRITE_KEY,
   basic,
   collectorConfig,
@@ -66,7 +67,7 @@ describe('collector: events Kafka could never take (real Kafka)', function () {
   describe('when a request would make an event larger or deeper than Kafka can take', () => {
     it('should refuse it with 413 or 400 naming the field, and keep delivering the others', async () => {
       collector = await startCollector(
-        kafka,
+        KAFKA_BROKERS,
         topic,
         collectorConfig({ spool: { ...collectorConfig().spool, dir: spoolDir.path } }),
       );
@@ -122,7 +123,7 @@ describe('collector: events Kafka could never take (real Kafka)', function () {
       await spool.close();
 
       collector = await startCollector(
-        kafka,
+        KAFKA_BROKERS,
         topic,
         collectorConfig({ spool: { ...collectorConfig().spool, dir: spoolDir.path } }),
       );
