@@ -11,6 +11,7 @@ import { pipelineReader } from './http/pipeline-routes.js';
 import { ExportProgressFeed } from './live/export-progress.js';
 import { LiveKpis } from './live/live-kpis.js';
 import { PipelineHistory } from './pipeline/pipeline-history.js';
+import { HistoryStore } from './pipeline/history-store.js';
 import { socketAuth } from './live/socket-auth.js';
 
 /** What the app needs, less the session middleware, which the server makes and shares with Socket.IO. */
@@ -51,8 +52,13 @@ export class DashboardServer {
     // The health cards' charts: lag and rate of the last hour, sampled every 10 s by this process.
     const history = new PipelineHistory({
       read: pipelineReader(this.options),
+      // Kept in RethinkDB too, so the charts survive a restart.
+      store: new HistoryStore(this.options.db),
       onError: (error) => {
-        logger.warn({ err: error }, 'cannot sample pipeline_status for the health charts');
+        logger.warn(
+          { err: error },
+          'cannot sample pipeline_status or keep the samples in pipeline_history for the health charts',
+        );
       },
     });
     this.history = history;

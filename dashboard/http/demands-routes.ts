@@ -14,15 +14,18 @@ import { parseRecordFilter } from '../queries/record-filter.js';
 import { localDatesToInstants } from '../queries/local-dates.js';
 import { TOTAL_CAP } from './records-routes.js';
 import { recordsInPeriod } from '../queries/records-query.js';
+import { RATES, rateCounts } from '../queries/rate-counts.js';
 
 const demandOnly = z.strictObject({
   converted: z.enum(['yes', 'no']).optional(),
   minSize: z.coerce.number().int().min(1).max(100_000).optional(),
   maxSize: z.coerce.number().int().min(1).max(100_000).optional(),
   q: z.string().max(200).optional(),
+  // Opened from a rate cell of Explore: also count that rate's numerator and denominator.
+  rate: z.enum(RATES).optional(),
 });
 type DemandOnly = z.output<typeof demandOnly>;
-const DEMAND_KEYS = new Set(['converted', 'minSize', 'maxSize', 'q']);
+const DEMAND_KEYS = new Set(['converted', 'minSize', 'maxSize', 'q', 'rate']);
 
 export interface DemandsRoutesOptions {
   db: RethinkdbClient;
@@ -136,6 +139,8 @@ export function demandsRoutes({ db, zone, rules }: DemandsRoutesOptions): Router
               .coerceTo('array'),
           )) as Pick<QuoteDoc, 'id' | 'customer' | 'brokerQuoteRef'>[]);
     const firstById = new Map(firsts.map((quote) => [quote.id, quote]));
+    // The rate's counts take the period and dimension filters only, as the explore cell does.
+    const rate = only.rate === undefined ? null : await rateCounts(db, only.rate, filter);
     res.json({
       items: page.map((cluster) => ({
         id: cluster.id,
@@ -161,6 +166,7 @@ export function demandsRoutes({ db, zone, rules }: DemandsRoutesOptions): Router
       // A search that stopped early (too many quotes read, or too many demands found): narrow it.
       partial,
       search: search?.by ?? null,
+      rate,
     });
   });
 

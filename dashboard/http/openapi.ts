@@ -182,9 +182,12 @@ export const OPENAPI_DOCUMENT = {
     '/demands': {
       get: {
         summary:
-          'the demands of a period by their first quote, with filters (source, station, carGroup, channel, converted=yes|no, minSize, maxSize) and a search `q` by customer email, phone, name or broker reference, normalised as the resolution rules normalise; `total` counts them all, `partial` says a search stopped early (narrow the period)',
+          'the demands of a period by their first quote, with filters (source, station, carGroup, channel, converted=yes|no, minSize, maxSize) and a search `q` by customer email, phone, name or broker reference, normalised as the resolution rules normalise; `total` counts them all, `partial` says a search stopped early (narrow the period); `rate=conversion|duplicates` (a rate cell of Explore) adds `rate: { rate, numerator, denominator }` counted over the period and dimension filters only',
         parameters: [...filterParameters],
-        responses: { 200: json('{ items, offset, limit, total, nextOffset, partial, search }'), 400: error },
+        responses: {
+          200: json('{ items, offset, limit, total, nextOffset, partial, search, rate }'),
+          400: error,
+        },
       },
     },
     '/pipeline/health': {

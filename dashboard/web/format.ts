@@ -118,3 +118,32 @@ export function formatAgo(value: string | null | undefined, now = Date.now()): s
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   return formatTime(date);
 }
+
+/**
+ * A period bound from the URL as a date input can hold it: a plain date as it is, an instant at
+ * local midnight in the KPI zone as that date (a drill-down carries its bucket's start as an
+ * instant), anything else (an hour bucket's start) undefined: a date input would drop it.
+ */
+export function asLocalDate(value: string): string | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const date = asDate(value);
+  if (!date) return undefined;
+  const parts = formatter({
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
+  if (
+    get('hour') !== '00' ||
+    get('minute') !== '00' ||
+    get('second') !== '00' ||
+    date.getMilliseconds() !== 0
+  )
+    return undefined;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}

@@ -163,6 +163,12 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [{ name: 'component', fields: 'component' }],
   },
   {
+    // dashboard: the health cards' lag and rate, one document per card and minute (id `card@minute`),
+    // so the charts' last hour survives a restart; `at` deletes what is older than 1 h 5 min.
+    name: 'pipeline_history',
+    indexes: [{ name: 'at', fields: 'at' }],
+  },
+  {
     // Click redirects of the collector (GET /r/:code), managed through its /v1/links API.
     name: 'links',
     primaryKey: 'code',

@@ -232,6 +232,81 @@ describe('dashboard views in a real browser (Chromium, axe-core, real ReQL serve
       expect(await pager.textContent()).to.match(new RegExp(`of ${count.toLocaleString('en-GB')}$`));
     });
 
+    it('should drill a rate cell down by keyboard to the demands list of its group, whose counts agree with the row', async () => {
+      await page.goto(`${base}/#/explore?groupBy=channel&granularity=week`);
+      const rows = page.locator('[data-testid=explore-table] tbody tr');
+      await rows.first().waitFor();
+      // The fixture converts by source, station and car group alike; grouped by channel (all
+      // "api") a row mixes converted and unconverted demands.
+      // Columns grouped: period, channel, quotes, demands, duplicate rate, bookings, converted, conversion.
+      const number = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
+      const table = await Promise.all(
+        (await rows.all()).map(async (row) =>
+          (await row.locator('td').allTextContents()).map((t) => t.trim()),
+        ),
+      );
+      // The busiest row with some demands converted and some not: numerator and denominator differ.
+      const pick = table
+        .map((cells, index) => ({ cells, index }))
+        .filter(({ cells }) => number(cells[6] ?? '') > 0 && number(cells[6] ?? '') < number(cells[3] ?? ''))
+        .sort((a, b) => number(b.cells[3] ?? '') - number(a.cells[3] ?? ''))[0];
+      expect(pick, 'a row with converted demands').to.not.equal(undefined);
+      const { cells, index } = pick ?? { cells: [], index: 0 };
+      const [channel, quotes, demands, converted] = [
+        cells[1],
+        number(cells[2] ?? ''),
+        number(cells[3] ?? ''),
+        number(cells[6] ?? ''),
+      ];
+
+      for (const [rate, column, numerator, denominator] of [
+        ['conversion', 7, converted, demands],
+        ['duplicates', 4, quotes - demands, quotes],
+      ] as const) {
+        await page.goto(`${base}/#/explore?groupBy=channel&granularity=week`);
+        const link = rows.nth(index).locator('td').nth(column).locator('a');
+        await link.waitFor();
+        const name = (await link.getAttribute('aria-label')) ?? '';
+        expect(name).to.match(
+          rate === 'conversion'
+            ? /^Conversion .*: open its .* demands/
+            : /^Duplicate rate .*: open the demands of its/,
+        );
+        expect(name).to.contain(channel);
+        const href = new URL(`${base}/${(await link.getAttribute('href')) ?? ''}`);
+        // Reached by keyboard: Tab to this very link, then Enter.
+        await tabTo(
+          page,
+          `the ${rate} cell`,
+          `document.activeElement?.getAttribute('aria-label') === ${JSON.stringify(name)}`,
+          400,
+        );
+        await page.keyboard.press('Enter');
+        await page.getByTestId('rate-numerator').waitFor();
+
+        // The URL carries the row's period, its group as a filter and the rate, as count cells do.
+        const state = new URLSearchParams(new URL(page.url()).hash.replace(/^#\/demands\?/, ''));
+        const expected = new URLSearchParams(href.hash.replace(/^#\/demands\?/, ''));
+        expect(state.get('channel')).to.equal(channel);
+        expect(state.get('rate')).to.equal(rate);
+        expect(state.get('from')).to.equal(expected.get('from'));
+        expect(state.get('to')).to.equal(expected.get('to'));
+        // The form shows that period as local dates (weeks start at local midnight), not the default.
+        const localStart = localDate(new Date(expected.get('from') ?? ''), ZONE);
+        expect(await page.locator('input[name=from]').inputValue()).to.equal(localStart);
+        expect(await page.locator('input[name=from]').getAttribute('type')).to.equal('date');
+        expect(await page.locator('input[name=channel]').inputValue()).to.equal(channel);
+
+        expect(number(await page.getByTestId('rate-numerator').textContent())).to.equal(numerator);
+        expect(number(await page.getByTestId('rate-denominator').textContent())).to.equal(denominator);
+        // The list itself: every demand of the group and period (the conversion's denominator; the
+        // duplicate rate's quotes less its duplicates).
+        const summary = page.getByTestId('demands-summary');
+        await summary.filter({ hasText: 'demand(s)' }).waitFor();
+        expect(number((await summary.textContent())?.split(' demand')[0] ?? '')).to.equal(demands);
+      }
+    });
+
     it('should page the records forward and back with the page in the URL, through a reload', async () => {
       const from = encodeURIComponent(new Date(Date.now() - 8 * 86_400_000).toISOString());
       const to = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());

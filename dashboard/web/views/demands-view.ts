@@ -1,6 +1,14 @@
 import { getJson, query } from '../api.js';
 import { el, formValues } from '../dom.js';
-import { formatCount, formatDuration, formatTime, kpiZone, localDate } from '../format.js';
+import {
+  asLocalDate,
+  formatCount,
+  formatDuration,
+  formatRate,
+  formatTime,
+  kpiZone,
+  localDate,
+} from '../format.js';
 import { pagerControls } from '../pager.js';
 import { errorText, loadingState } from '../states.js';
 import { dataTable } from '../table.js';
@@ -27,9 +35,44 @@ interface DemandPage {
   nextOffset: number | null;
   partial: boolean;
   search: string | null;
+  rate: RateCounts | null;
+}
+
+/** The counts behind an Explore rate cell this list was opened from (`rate` in the URL). */
+interface RateCounts {
+  rate: 'conversion' | 'duplicates';
+  numerator: number;
+  denominator: number;
 }
 
 const PAGE = 50;
+
+/**
+ * The line that says what the rate cell counted: its numerator and denominator over the period and
+ * dimension filters (not the search, size or status), so they can be checked against the list.
+ */
+function rateText(counts: RateCounts | null, values: Record<string, string>): (Node | string)[] {
+  if (counts === null) return [];
+  const { numerator, denominator } = counts;
+  const value = formatRate(denominator === 0 ? null : numerator / denominator);
+  if (counts.rate === 'conversion')
+    return [
+      `Conversion ${value}: `,
+      el('strong', { 'data-testid': 'rate-numerator' }, formatCount(numerator)),
+      ' of ',
+      el('strong', { 'data-testid': 'rate-denominator' }, formatCount(denominator)),
+      ' demands of the period with these filters converted (status "converted" lists them).',
+    ];
+  const { from, to, source, station, carGroup, channel } = values;
+  const quotes = `#/records/quotes?${query({ from, to, source, station, carGroup, channel })}`;
+  return [
+    `Duplicate rate ${value}: `,
+    el('strong', { 'data-testid': 'rate-numerator' }, formatCount(numerator)),
+    ' of the ',
+    el('a', { href: quotes, 'data-testid': 'rate-denominator' }, formatCount(denominator)),
+    ` quotes of the period with these filters are duplicates: they make ${formatCount(denominator - numerator)} demands.`,
+  ];
+}
 
 /**
  * Demands: the demands of a period (by their first quote) with filters — source, station, car
@@ -58,6 +101,22 @@ export function demandsView(root: HTMLElement, params: URLSearchParams): () => v
         ...extra,
       }),
     );
+  // A drill-down from Explore carries its bucket's bounds as instants: a local midnight becomes a
+  // date, an hour's bound stays an instant in a text input (a date input would empty it, and the
+  // list would silently show another period).
+  const period = (name: 'from' | 'to', label: string, fallback: string) => {
+    const given = state[name];
+    const date = given === undefined ? fallback : asLocalDate(given);
+    return el(
+      'label',
+      {},
+      label,
+      el(
+        'input',
+        date === undefined ? { name, type: 'text', value: given } : { name, type: 'date', value: date },
+      ),
+    );
+  };
   const converted = el(
     'select',
     { name: 'converted' },
@@ -80,21 +139,26 @@ export function demandsView(root: HTMLElement, params: URLSearchParams): () => v
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Demands' },
     el('label', {}, 'search', search),
-    input('from', 'from', 'date', localDate(-7)),
-    input('to', 'to (exclusive)', 'date', localDate(1)),
+    period('from', 'from', localDate(-7)),
+    period('to', 'to (exclusive)', localDate(1)),
     input('source', 'source'),
     input('station', 'station'),
     input('carGroup', 'car group'),
+    // Explore drills here grouped by channel too: without this input the list would drop it.
+    input('channel', 'channel'),
     el('label', {}, 'status', converted),
     input('minSize', 'min quotes', 'number', '', { min: '1', inputmode: 'numeric' }),
     input('maxSize', 'max quotes', 'number', '', { min: '1', inputmode: 'numeric' }),
+    // Opened from a rate cell of Explore: the rate's counts stay shown as the filters change.
+    state.rate === undefined ? null : el('input', { type: 'hidden', name: 'rate', value: state.rate }),
     el('button', { type: 'submit' }, 'Find'),
   );
   const message = el('p', { class: 'error', role: 'alert' });
   const summary = el('p', { class: 'muted', 'data-testid': 'demands-summary', 'aria-live': 'polite' });
+  const rate = el('p', { 'data-testid': 'demands-rate', 'aria-live': 'polite' });
   const holder = el('div', {}, loadingState());
   const pager = el('p', { class: 'pager' });
-  root.append(el('h2', {}, 'Demands'), form, message, summary, holder, pager);
+  root.append(el('h2', {}, 'Demands'), form, message, rate, summary, holder, pager);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -120,6 +184,7 @@ export function demandsView(root: HTMLElement, params: URLSearchParams): () => v
       `${formatCount(page.total)} demand(s) first quoted in the period (days in ${kpiZone()})` +
       (page.search ? `, found by ${page.search}` : '') +
       (page.partial ? '. The search stopped early: narrow the period to see every match.' : '.');
+    rate.replaceChildren(...rateText(page.rate, values));
     holder.replaceChildren(
       dataTable({
         label: 'demands',

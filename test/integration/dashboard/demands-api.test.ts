@@ -83,11 +83,33 @@ describe('GET /api/v1/demands (real ReQL server)', function () {
     expect((byRef.json?.items as Demand[]).map((d) => d.id)).to.deep.equal([fixture.convertedDemandId]);
   });
 
+  it("should count a rate's numerator and denominator over the period and filters from the records", async () => {
+    const inPeriod = (at: unknown) => String(at) >= from && String(at) < to;
+    const demands = fixture.clusters.filter((c) => c.channel === 'api' && inPeriod(c.firstQuotedAt));
+    const quotes = fixture.quotes.filter((q) => q.channel === 'api' && inPeriod(q.quotedAt));
+    const conversion = await get('channel=api&rate=conversion&limit=1');
+    expect(conversion.status).to.equal(200);
+    expect(conversion.json?.rate).to.deep.equal({
+      rate: 'conversion',
+      numerator: demands.filter((c) => c.converted === true).length,
+      denominator: demands.length,
+    });
+    // The list keeps its own filters; the rate counts the period and dimensions only.
+    const duplicates = await get('channel=api&rate=duplicates&converted=no&limit=1');
+    expect(duplicates.json?.rate).to.deep.equal({
+      rate: 'duplicates',
+      numerator: quotes.length - demands.length,
+      denominator: quotes.length,
+    });
+    expect(duplicates.json?.total).to.be.below(demands.length);
+    expect((await get('limit=1')).json?.rate).to.equal(null);
+  });
+
   it('should name every bad parameter', async () => {
-    const response = await get('converted=maybe&minSize=4&maxSize=2&limit=0');
+    const response = await get('converted=maybe&minSize=4&maxSize=2&limit=0&rate=bookings');
     expect(response.status).to.equal(400);
     const paths = (response.json?.issues as { path: string }[]).map((issue) => issue.path).sort();
-    expect(paths).to.deep.equal(['converted', 'limit']);
+    expect(paths).to.deep.equal(['converted', 'limit', 'rate']);
     const sizes = await get('minSize=4&maxSize=2');
     expect(sizes.status).to.equal(400);
     expect(sizes.json?.message).to.contain('maxSize');
