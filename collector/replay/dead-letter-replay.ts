@@ -7,6 +7,7 @@ import type { DeadLetter } from '../spool/dead-letters.js';
 import { DEAD_LETTER_FILE } from '../spool/dead-letters.js';
 import type { SpoolRecord } from '../spool/frame.js';
 import { liveHolder } from '../spool/spool-lock.js';
+import { syncDirectory } from '../spool/spool.js';
 
 /** Dead letters taken out of the file by a replay under way: a crashed replay resumes from it. */
 export const REPLAYING_FILE = 'dead-letters.replaying.ndjson';
@@ -174,14 +175,5 @@ async function appendDurably(path: string, text: string): Promise<void> {
     await file.datasync();
   } finally {
     await file.close();
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -340,7 +340,8 @@ export class Spool {
   }
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** Makes a directory's entries (a file created, renamed or removed in it) durable. */
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

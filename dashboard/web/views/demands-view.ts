@@ -1,5 +1,6 @@
 import { getJson, query } from '../api.js';
 import { el, formValues } from '../dom.js';
+import { filterInput } from '../filter-input.js';
 import {
   asLocalDate,
   formatCount,
@@ -88,19 +89,7 @@ export function demandsView(root: HTMLElement, params: URLSearchParams): () => v
     type = 'text',
     fallback = '',
     extra: Record<string, string> = {},
-  ) =>
-    el(
-      'label',
-      {},
-      label,
-      el('input', {
-        name,
-        type,
-        value: state[name] ?? fallback,
-        placeholder: type === 'text' ? 'all' : undefined,
-        ...extra,
-      }),
-    );
+  ) => filterInput(state, name, label, type, fallback, extra);
   // A drill-down from Explore carries its bucket's bounds as instants: a local midnight becomes a
   // date, an hour's bound stays an instant in a text input (a date input would empty it, and the
   // list would silently show another period).

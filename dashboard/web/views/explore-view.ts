@@ -1,6 +1,7 @@
 import type { Chart } from 'chart.js';
 import { getJson, query } from '../api.js';
 import { el, formValues } from '../dom.js';
+import { filterInput } from '../filter-input.js';
 import { formatCount, formatDuration, formatRate, formatRevenue, kpiZone, localDate } from '../format.js';
 import { swatch } from '../palette.js';
 import { errorText, loadingState } from '../states.js';
@@ -58,17 +59,7 @@ function rateDrill(href: string, text: string, name: string): HTMLElement {
 export function exploreView(root: HTMLElement, params: URLSearchParams): () => void {
   const state = Object.fromEntries(params);
   const input = (name: string, label: string, type = 'text', fallback = '') =>
-    el(
-      'label',
-      {},
-      label,
-      el('input', {
-        name,
-        type,
-        value: state[name] ?? fallback,
-        placeholder: type === 'text' ? 'all' : undefined,
-      }),
-    );
+    filterInput(state, name, label, type, fallback);
   const select = (name: string, label: string, options: [string, string][]) =>
     el(
       'label',

@@ -1,6 +1,7 @@
 import type { Chart } from 'chart.js';
 import { getJson, query } from '../api.js';
 import { el, formValues } from '../dom.js';
+import { filterInput } from '../filter-input.js';
 import { formatCount, formatRate, kpiZone, localDate } from '../format.js';
 import { swatch } from '../palette.js';
 import { emptyState, errorText, loadingState } from '../states.js';
@@ -43,17 +44,7 @@ const rate = (step: number, previous: number) => formatRate(previous === 0 ? nul
 export function funnelView(root: HTMLElement, params: URLSearchParams): () => void {
   const state = Object.fromEntries(params);
   const input = (name: string, label: string, type = 'text', fallback = '') =>
-    el(
-      'label',
-      {},
-      label,
-      el('input', {
-        name,
-        type,
-        value: state[name] ?? fallback,
-        placeholder: type === 'text' ? 'all' : undefined,
-      }),
-    );
+    filterInput(state, name, label, type, fallback);
   const groupBy = el(
     'select',
     { name: 'groupBy' },
