@@ -21,7 +21,8 @@ export interface RethinkdbClientOptions {
 /**
  * One shared RethinkDB connection that reconnects by itself with backoff. Callers ask for the
  * connection per query, so a dropped connection costs the queries in flight (which fail with a
- * retriable error) and nothing after. It emits `reconnected` when a connection opens after the
+ * retriable error) and nothing after. It emits `dropped` when it notices its connection is gone
+ * (queries from then on wait for a new one), and `reconnected` when a connection opens after the
  * first, because changefeeds do not survive a reconnect: their owners must re-read and re-subscribe.
  */
 export class RethinkdbClient extends EventEmitter {
@@ -125,6 +126,7 @@ export class RethinkdbClient extends EventEmitter {
       if (this.current !== connection) return;
       this.current = undefined;
       if (!this.closed) logger.warn({ reason }, 'RethinkDB connection dropped; will reconnect on next use');
+      this.emit('dropped', reason);
     };
     connection.on('close', () => {
       dropped('closed');

@@ -117,7 +117,15 @@ describe('RethinkDB (ReQL server)', function () {
       expect(await firstQuery).to.equal(1);
 
       const reconnected = new Promise<void>((resolve) => client.once('reconnected', resolve));
+      const dropped = new Promise<void>((resolve) =>
+        client.once('dropped', () => {
+          resolve();
+        }),
+      );
       await server.stop();
+      // A query sent before the client sees the close is in flight on the dying connection and fails
+      // retriably (the 'Connection is closed' race CI once hit); this one is asked during the outage.
+      await dropped;
       const queryDuringOutage = client.run(r.expr(2));
       // The scenario: the server stays down a while (several reconnect attempts) before it is back.
       await new Promise((resolve) => setTimeout(resolve, 300));
