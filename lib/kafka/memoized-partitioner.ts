@@ -1,11 +1,11 @@
 import type { ICustomPartitioner } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
+import { javaCompatiblePartitioner } from './partitioners.js';
 
 /** Distinct keys remembered; past this the memory starts over (keys are station pairs: few). */
 const MAX_KEYS = 10_000;
 
 /**
- * The Java client's partitioner (kafkajs' DefaultPartitioner, murmur2), remembering the partition
+ * The Java client's partitioner (`javaCompatiblePartitioner`, murmur2), remembering the partition
  * of each key: a producer whose keys repeat (the connectors key records by station pair, so a
  * batch of a thousand rows has a handful of keys) hashes each key once instead of once per
  * message. murmur2 in JavaScript (64-bit Long arithmetic) was ~8% of the connectors' CPU in log
@@ -15,7 +15,7 @@ const MAX_KEYS = 10_000;
  * is hashed anew.
  */
 export const MemoizedDefaultPartitioner: ICustomPartitioner = () => {
-  const partitionOf = Partitioners.DefaultPartitioner();
+  const partitionOf = javaCompatiblePartitioner();
   const memory = new Map<string, number>();
   return (args) => {
     const { topic, partitionMetadata, message } = args;

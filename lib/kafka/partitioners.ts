@@ -3,8 +3,9 @@ import { Partitioners } from 'kafkajs';
 
 /**
  * The Java client's partitioner (murmur2 of the key, sign bit cleared, modulo the partition count)
- * in kafkajs' shape: the connectors' records land where any Kafka client would put them, so the
- * partition of a trip's records does not depend on the client that wrote them.
+ * in kafkajs' shape: records land where any Kafka client would put them, so the partition of a
+ * trip's records does not depend on the client that wrote them. The connectors use it through
+ * `MemoizedDefaultPartitioner` (memoized-partitioner.ts), which hashes each key once.
  */
 export const javaCompatiblePartitioner = Partitioners.DefaultPartitioner;
 

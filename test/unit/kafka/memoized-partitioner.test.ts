@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { PartitionerArgs } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { MemoizedDefaultPartitioner } from '../../lib/kafka/memoized-partitioner.js';
+import { MemoizedDefaultPartitioner } from '../../../lib/kafka/memoized-partitioner.js';
 
 const metadata = (count: number): PartitionerArgs['partitionMetadata'] =>
   Array.from({ length: count }, (_, partitionId) => ({
