@@ -57,13 +57,6 @@ export class Resolver {
   private readonly width: number;
   /** Scratch list of blockNeighbours. */
   private readonly candidates: string[] = [];
-  /**
-   * The block keys last built and the record they belong to: a change looks its record's keys up
-   * two or three times in a row (add, then candidates), and building them again costs string
-   * concatenations plus hashing the new strings in every index. Records are never mutated.
-   */
-  private lastKeysOf: TripFields | undefined;
-  private lastKeys: string[] = [];
   private capture: Capture | undefined;
 
   constructor(private readonly rules: ResolutionRules) {
@@ -423,11 +416,8 @@ export class Resolver {
 
   /** Block keys: stations and one customer key; candidates lie in the same or a neighbouring slot. */
   private blockKeys(trip: TripFields): readonly string[] {
-    if (this.lastKeysOf === trip) return this.lastKeys;
     const prefix = `${trip.pickupStation}|${trip.dropoffStation}|`;
-    this.lastKeys = customerKeys(trip).map((key) => prefix + key);
-    this.lastKeysOf = trip;
-    return this.lastKeys;
+    return customerKeys(trip).map((key) => prefix + key);
   }
 
   private slot(trip: TripFields): number {
